@@ -1,0 +1,139 @@
+"""Cylindrical coordinates: axisymmetric (r, z) or full (r, theta, z) - pipes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .base import (
+    FULL_CIRCLE,
+    Edge,
+    Factor,
+    Grid,
+    Mirror,
+    _as_coordinate,
+    angle_bounds,
+    cell_centres,
+    check_range,
+    check_shape,
+    infer_bounds,
+    ordered_coords,
+    radial_bounds,
+    require_pairs,
+)
+
+__all__ = ["CylindricalGrid"]
+
+
+class CylindricalGrid(Grid):
+    """Cylindrical grid: axisymmetric ``(r, z)`` or full ``(r, theta, z)``.
+
+    With a 2-entry shape the field is taken to be independent of the angle
+    (a pipe with axisymmetric flow): the volume element keeps its factor
+    ``r``, so divergences and Laplacians are those of 3-D space.  With a
+    3-entry shape theta covers ``[0, 2 pi)`` and is periodic.  Stencils
+    continue across the axis r = 0.
+
+    Parameters
+    ----------
+    radius : (float, float)
+        Radial range, ``0 <= start < stop``.
+    z : (float, float)
+        Axial range.
+    shape : (int, int) or (int, int, int)
+        Cells in (r, z) or (r, theta, z).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> pipe = fg.CylindricalGrid(radius=(0, 1e-3), z=(0, 0.1), shape=(32, 64))
+    >>> pipe.axes
+    ('r', 'z')
+    >>> fg.CylindricalGrid(radius=(0, 1), z=(0, 1), shape=(8, 16, 8)).axes
+    ('r', 'theta', 'z')
+    """
+
+    kind = "cylindrical"
+    angular_axes = ("theta",)
+
+    def __init__(
+        self, radius: tuple[float, float], z: tuple[float, float], shape: Sequence[int]
+    ) -> None:
+        n = check_shape(shape, (2, 3))
+        rb = check_range("radius", radius, lo=0.0)
+        zb = check_range("z", z)
+        if len(n) == 2:
+            bounds = [rb, zb]
+        else:
+            bounds = [rb, (0.0, FULL_CIRCLE), zb]
+        coords = [cell_centres(*b, k) for b, k in zip(bounds, n, strict=True)]
+        self._setup(coords, bounds, len(n) == 3)
+
+    def _setup(self, coords: list, bounds: list, full: bool) -> None:
+        axes = ("r", "theta", "z") if len(coords) == 3 else ("r", "z")
+        periodic = (False, full, False) if len(coords) == 3 else (False, False)
+        Grid.__init__(self, coords, axes, bounds, periodic)
+        if self._axis_mirror() is not None and self.ndim == 3:
+            require_pairs("theta", self.shape[1])
+
+    @classmethod
+    def from_coords(
+        cls, coords: Mapping[str, Any] | Sequence[Any], *, bounds: Sequence | None = None, **_: Any
+    ) -> CylindricalGrid:
+        """Cylindrical grid from explicit ``r``, (``theta``,) ``z`` arrays.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.CylindricalGrid.from_coords({"r": np.linspace(0, 1, 11),
+        ...                                        "z": np.linspace(0, 5, 51)})
+        >>> grid.edges("r")[0] is not None   # the axis r = 0 is a grid point
+        True
+        """
+        names = ("r", "theta", "z") if isinstance(coords, Mapping) and "theta" in coords else ("r", "z")
+        if not isinstance(coords, Mapping) and len(coords) == 3:
+            names = ("r", "theta", "z")
+        xs = [_as_coordinate(n, c) for n, c in zip(names, ordered_coords(coords, names), strict=True)]
+        full = False
+        auto = [radial_bounds(xs[0])]
+        if len(xs) == 3:
+            tb, full = angle_bounds(xs[1])
+            auto.append(tb)
+        auto.append(infer_bounds(xs[-1]))
+        bnds = auto if bounds is None else [tuple(b) for b in bounds]
+        grid = cls.__new__(cls)
+        grid._setup(xs, bnds, full)
+        return grid
+
+    def _axis_mirror(self) -> Mirror | None:
+        if self._bounds[0][0] != 0.0:
+            return None
+        if self.ndim == 2:
+            return Mirror(at=0.0, signs=(-1.0, 1.0))
+        if self._periodic[1]:
+            return Mirror(at=0.0, shift=(1,), signs=(-1.0, -1.0, 1.0))
+        return None
+
+    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+        return {(1, 0): lambda r: r} if self.ndim == 3 else {}
+
+    def _volume_functions(self) -> dict[int, Factor]:
+        return {0: lambda r: FULL_CIRCLE * r} if self.ndim == 2 else {}
+
+    def _edges(self, axis: int) -> tuple[Edge, Edge]:
+        if axis == 0:
+            return (self._axis_mirror(), None)
+        return super()._edges(axis)
+
+    def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
+        """``(x, y, z)`` of points given as ``(r, theta, z)``; ``(r, z)`` on the axisymmetric grid
+        map to the half-plane ``y = 0``."""
+        cs = [np.asarray(c, dtype=float) for c in (coords if coords else self.mesh())]
+        if self.ndim == 2:
+            r, z = cs
+            return (r + 0 * z, 0 * (r + z), z + 0 * r)
+        r, theta, z = cs
+        return (r * np.cos(theta) + 0 * z, r * np.sin(theta) + 0 * z, z + 0 * r * theta)

@@ -1,0 +1,127 @@
+"""Polar coordinates (r, theta) on the full plane, a disk, an annulus or a sector."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .base import (
+    FULL_CIRCLE,
+    Edge,
+    Factor,
+    Grid,
+    Mirror,
+    _as_coordinate,
+    angle_bounds,
+    cell_centres,
+    check_range,
+    check_shape,
+    covers_circle,
+    ordered_coords,
+    radial_bounds,
+    require_pairs,
+)
+
+__all__ = ["PolarGrid"]
+
+
+class PolarGrid(Grid):
+    """Polar grid ``(r, theta)``: a disk, an annulus or a sector, points at cell centres.
+
+    ``theta`` covers ``[0, 2 pi)`` by default and is then periodic.  When the
+    radius starts at 0 the stencils continue across the origin,
+    ``f(-r, theta) = f(r, theta + pi)``, which needs an even number of angles.
+
+    Parameters
+    ----------
+    radius : (float, float)
+        Radial range, ``0 <= start < stop``.
+    shape : (int, int)
+        Number of cells in r and theta.
+    angle : (float, float), keyword-only
+        Angular range in radians.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> grid = fg.PolarGrid(radius=(0, 1), shape=(64, 128))
+    >>> grid.axes, grid.periodic
+    (('r', 'theta'), (False, True))
+    """
+
+    kind = "polar"
+    angular_axes = ("theta",)
+
+    def __init__(
+        self,
+        radius: tuple[float, float],
+        shape: Sequence[int],
+        *,
+        angle: tuple[float, float] = (0.0, FULL_CIRCLE),
+    ) -> None:
+        nr, nt = check_shape(shape, 2)
+        (r0, r1) = check_range("radius", radius, lo=0.0)
+        (t0, t1) = check_range("angle", angle, hi=float(angle[0]) + FULL_CIRCLE * (1 + 1e-12))
+        full = covers_circle(t0, t1)
+        coords = [cell_centres(r0, r1, nr), cell_centres(t0, t1, nt)]
+        self._setup(coords, [(r0, r1), (t0, t1)], full)
+
+    def _setup(self, coords: list, bounds: list, full: bool) -> None:
+        Grid.__init__(self, coords, ("r", "theta"), bounds, (False, full))
+        if self._axis_mirror() is not None:
+            require_pairs("theta", self.shape[1])
+
+    @classmethod
+    def from_coords(
+        cls, coords: Mapping[str, Any] | Sequence[Any], *, bounds: Sequence | None = None, **_: Any
+    ) -> PolarGrid:
+        """Polar grid from explicit ``r`` and ``theta`` arrays (uniform or not).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.PolarGrid.from_coords({"r": np.geomspace(0.1, 1, 20),
+        ...                                  "theta": np.linspace(0, 1, 10)})
+        >>> grid.periodic
+        (False, False)
+        """
+        r, theta = (_as_coordinate(n, c) for n, c in zip(("r", "theta"), ordered_coords(coords, ("r", "theta")), strict=True))
+        tb, full = angle_bounds(theta)
+        bnds = [radial_bounds(r), tb] if bounds is None else [tuple(b) for b in bounds]
+        grid = cls.__new__(cls)
+        grid._setup([r, theta], bnds, full)
+        return grid
+
+    def _axis_mirror(self) -> Mirror | None:
+        if self._bounds[0][0] == 0.0 and self._periodic[1]:
+            return Mirror(at=0.0, shift=(1,), signs=(-1.0, -1.0))
+        return None
+
+    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+        return {(1, 0): lambda r: r}
+
+    def _edges(self, axis: int) -> tuple[Edge, Edge]:
+        if axis == 0:
+            return (self._axis_mirror(), None)
+        return super()._edges(axis)
+
+    def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
+        """``(x, y)`` of points given as ``(r, theta)`` (default: the grid's mesh).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.PolarGrid(radius=(0, 1), shape=(4, 8))
+        >>> x, y = grid.to_cartesian(1.0, np.pi / 2)
+        >>> float(np.round(x, 12)), float(y)
+        (0.0, 1.0)
+        """
+        r, theta = coords if coords else self.mesh()
+        r, theta = np.asarray(r, dtype=float), np.asarray(theta, dtype=float)
+        return (r * np.cos(theta), r * np.sin(theta))
+
+

@@ -1,0 +1,175 @@
+"""The surface of a sphere of radius R, in colatitude theta and longitude phi."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .base import (
+    FULL_CIRCLE,
+    Edge,
+    Factor,
+    Grid,
+    _as_coordinate,
+    angle_bounds,
+    cell_centres,
+    check_range,
+    check_shape,
+    colatitude_bounds,
+    covers_circle,
+    ordered_coords,
+    require_pairs,
+)
+from .spherical import pole_mirrors
+
+__all__ = ["SphereSurface", "EARTH_RADIUS"]
+
+AXES = ("theta", "phi")
+#: Mean radius of the Earth in metres (IUGG).
+EARTH_RADIUS = 6_371_008.8
+
+
+def _check_radius(radius: Any) -> float:
+    try:
+        value = float(radius)
+    except (TypeError, ValueError):
+        msg = f"radius must be a positive number, got {radius!r}"
+        raise TypeError(msg) from None
+    if not (value > 0 and math.isfinite(value)):
+        msg = f"radius must be > 0, got {radius!r}"
+        raise ValueError(msg)
+    return value
+
+
+class SphereSurface(Grid):
+    """The 2-D surface of a sphere of radius ``R``: the whole sphere or a patch.
+
+    Axes are colatitude ``theta`` in ``[0, pi]`` and longitude ``phi``;
+    ``h_theta = R`` and ``h_phi = R sin(theta)``.  On the whole sphere the
+    stencils continue across both poles (phi shifted by pi).
+
+    Parameters
+    ----------
+    radius : float
+        Radius of the sphere, > 0.
+    shape : (int, int)
+        Number of cells in theta and phi.
+    colatitude, longitude : (float, float), keyword-only
+        Ranges in radians (a patch when smaller than the whole sphere).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> sphere = fg.SphereSurface(radius=1.0, shape=(90, 180))
+    >>> sphere.axes, sphere.periodic
+    (('theta', 'phi'), (False, True))
+    """
+
+    kind = "sphere"
+    angular_axes = AXES
+
+    def __init__(
+        self,
+        radius: float = 1.0,
+        shape: Sequence[int] = (90, 180),
+        *,
+        colatitude: tuple[float, float] = (0.0, math.pi),
+        longitude: tuple[float, float] = (0.0, FULL_CIRCLE),
+    ) -> None:
+        n = check_shape(shape, 2)
+        tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
+        pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
+        coords = [cell_centres(*b, k) for b, k in zip((tb, pb), n, strict=True)]
+        self._setup(coords, [tb, pb], covers_circle(*pb), radius)
+
+    def _setup(self, coords: list, bounds: list, full: bool, radius: Any) -> None:
+        self.radius = _check_radius(radius)
+        Grid.__init__(self, coords, AXES, bounds, (False, full))
+        if any(self._edges(0)):
+            require_pairs("phi", self.shape[1])
+
+    @classmethod
+    def from_coords(
+        cls,
+        coords: Mapping[str, Any] | Sequence[Any],
+        *,
+        radius: float = 1.0,
+        bounds: Sequence | None = None,
+        **_: Any,
+    ) -> SphereSurface:
+        """Sphere surface from explicit ``theta`` (colatitude) and ``phi`` arrays.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> theta = (np.arange(45) + 0.5) * np.pi / 45
+        >>> phi = np.arange(90) * np.pi / 45
+        >>> fg.SphereSurface.from_coords({"theta": theta, "phi": phi}, radius=2.0).radius
+        2.0
+        """
+        theta, phi = (
+            _as_coordinate(n, c) for n, c in zip(AXES, ordered_coords(coords, AXES), strict=True)
+        )
+        pb, full = angle_bounds(phi)
+        bnds = [colatitude_bounds(theta), pb] if bounds is None else [tuple(b) for b in bounds]
+        grid = cls.__new__(cls)
+        grid._setup([theta, phi], bnds, full, radius)
+        return grid
+
+    @classmethod
+    def from_latlon(cls, lat_deg: Any, lon_deg: Any, radius: float = EARTH_RADIUS) -> SphereSurface:
+        """Sphere surface from latitude and longitude in degrees (e.g. read from a file).
+
+        Latitude may run north to south or south to north; the grid's colatitude
+        always increases (north to south), so data stored south to north must
+        be flipped along the latitude axis (``data[::-1]``).  The default
+        radius is the Earth's mean radius in metres.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> lat = np.arange(89.5, -90, -1.0)
+        >>> lon = np.arange(0.0, 360.0, 1.0)
+        >>> grid = fg.SphereSurface.from_latlon(lat, lon)
+        >>> grid.shape, grid.periodic
+        ((180, 360), (False, True))
+        """
+        lat = np.asarray(lat_deg, dtype=float)
+        lon = np.asarray(lon_deg, dtype=float)
+        if lat.ndim != 1 or lat.size < 2 or not (np.all(np.diff(lat) > 0) or np.all(np.diff(lat) < 0)):
+            msg = "lat_deg must be a strictly monotonic 1-D array of at least 2 latitudes"
+            raise ValueError(msg)
+        if np.any(np.abs(lat) > 90):
+            msg = f"lat_deg must lie within [-90, 90], got range [{lat.min()}, {lat.max()}]"
+            raise ValueError(msg)
+        theta = np.sort(np.deg2rad(90.0 - lat))
+        return cls.from_coords({"theta": theta, "phi": np.deg2rad(lon)}, radius=radius)
+
+    def _describe(self) -> dict[str, Any]:
+        return {"radius": self.radius}
+
+    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+        radius = self.radius
+        return {(0, 0): lambda t: np.full_like(t, radius), (1, 0): lambda t: radius * np.sin(t)}
+
+    def _edges(self, axis: int) -> tuple[Edge, Edge]:
+        if axis == 0:
+            if not self._periodic[1]:
+                return (None, None)
+            return pole_mirrors(self._bounds[0], 1, (-1.0, -1.0))
+        return super()._edges(axis)
+
+    def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
+        """``(x, y, z)`` of the points on the sphere given as ``(theta, phi)``."""
+        theta, phi = (np.asarray(c, dtype=float) for c in (coords if coords else self.mesh()))
+        radius = self.radius
+        return (
+            radius * np.sin(theta) * np.cos(phi),
+            radius * np.sin(theta) * np.sin(phi),
+            radius * np.cos(theta) + 0 * phi,
+        )

@@ -1,0 +1,156 @@
+"""Spherical coordinates (r, theta, phi): a ball, a shell or a cone."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .base import (
+    FULL_CIRCLE,
+    Edge,
+    Factor,
+    Grid,
+    Mirror,
+    _as_coordinate,
+    angle_bounds,
+    cell_centres,
+    check_range,
+    check_shape,
+    colatitude_bounds,
+    covers_circle,
+    ordered_coords,
+    radial_bounds,
+    require_pairs,
+)
+
+__all__ = ["SphericalGrid", "pole_mirrors"]
+
+AXES = ("r", "theta", "phi")
+
+
+def pole_mirrors(
+    bounds: tuple[float, float], phi_axis: int, signs: tuple[float, ...]
+) -> tuple[Mirror | None, Mirror | None]:
+    """Mirrors across the North (theta = 0) and South (theta = pi) poles.
+
+    Across a pole the colatitude continues as ``-theta`` (or ``2 pi - theta``)
+    at the longitude ``phi + pi``.
+    """
+    north = Mirror(at=0.0, shift=(phi_axis,), signs=signs) if bounds[0] == 0.0 else None
+    south = Mirror(at=math.pi, shift=(phi_axis,), signs=signs) if bounds[1] == math.pi else None
+    return (north, south)
+
+
+class SphericalGrid(Grid):
+    """Spherical grid ``(r, theta, phi)`` with colatitude theta and longitude phi.
+
+    By default theta covers ``[0, pi]`` and phi ``[0, 2 pi)`` (periodic).
+    Stencils continue across the poles (phi shifted by pi) and, for a ball,
+    across the centre (``f(-r, theta, phi) = f(r, pi - theta, phi + pi)``).
+
+    Parameters
+    ----------
+    radius : (float, float)
+        Radial range, ``0 <= start < stop``.
+    shape : (int, int, int)
+        Number of cells in r, theta and phi.
+    colatitude, longitude : (float, float), keyword-only
+        Angular ranges in radians.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> grid = fg.SphericalGrid(radius=(0.5, 2), shape=(8, 8, 16))
+    >>> grid.axes, grid.periodic
+    (('r', 'theta', 'phi'), (False, False, True))
+    """
+
+    kind = "spherical"
+    angular_axes = ("theta", "phi")
+
+    def __init__(
+        self,
+        radius: tuple[float, float],
+        shape: Sequence[int],
+        *,
+        colatitude: tuple[float, float] = (0.0, math.pi),
+        longitude: tuple[float, float] = (0.0, FULL_CIRCLE),
+    ) -> None:
+        n = check_shape(shape, 3)
+        rb = check_range("radius", radius, lo=0.0)
+        tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
+        pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
+        coords = [cell_centres(*b, k) for b, k in zip((rb, tb, pb), n, strict=True)]
+        self._setup(coords, [rb, tb, pb], covers_circle(*pb))
+
+    def _setup(self, coords: list, bounds: list, full: bool) -> None:
+        Grid.__init__(self, coords, AXES, bounds, (False, False, full))
+        if full and (self._edges(0)[0] or any(self._edges(1))):
+            require_pairs("phi", self.shape[2])
+        r, theta = self._coords[0], self._coords[1]
+        touches_pole = theta[0] == 0.0 or theta[-1] == math.pi
+        if r[0] == 0.0 and touches_pole:
+            msg = (
+                "a SphericalGrid cannot have both r = 0 and a pole as grid points; "
+                "use cell-centred radii or colatitudes"
+            )
+            raise ValueError(msg)
+
+    @classmethod
+    def from_coords(
+        cls, coords: Mapping[str, Any] | Sequence[Any], *, bounds: Sequence | None = None, **_: Any
+    ) -> SphericalGrid:
+        """Spherical grid from explicit ``r``, ``theta``, ``phi`` arrays.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> theta = (np.arange(8) + 0.5) * np.pi / 8
+        >>> phi = np.arange(16) * np.pi / 8
+        >>> grid = fg.SphericalGrid.from_coords({"r": np.geomspace(1, 10, 5),
+        ...                                      "theta": theta, "phi": phi})
+        >>> grid.edges("theta")[0] is not None   # the North Pole continues the stencil
+        True
+        """
+        r, theta, phi = (
+            _as_coordinate(n, c) for n, c in zip(AXES, ordered_coords(coords, AXES), strict=True)
+        )
+        pb, full = angle_bounds(phi)
+        if bounds is None:
+            bnds = [radial_bounds(r), colatitude_bounds(theta), pb]
+        else:
+            bnds = [tuple(b) for b in bounds]
+        grid = cls.__new__(cls)
+        grid._setup([r, theta, phi], bnds, full)
+        return grid
+
+    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+        return {(1, 0): lambda r: r, (2, 0): lambda r: r, (2, 1): np.sin}
+
+    def _edges(self, axis: int) -> tuple[Edge, Edge]:
+        if not self._periodic[2]:
+            return (None, None)
+        if axis == 0:
+            theta = self._coords[1]
+            full_theta = self._bounds[1] == (0.0, math.pi) and np.allclose(
+                theta + theta[::-1], math.pi
+            )
+            if self._bounds[0][0] == 0.0 and full_theta:
+                return (Mirror(at=0.0, shift=(2,), flip=(1,), signs=(-1.0, 1.0, -1.0)), None)
+            return (None, None)
+        if axis == 1:
+            return pole_mirrors(self._bounds[1], 2, (1.0, -1.0, -1.0))
+        return super()._edges(axis)
+
+    def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
+        """``(x, y, z)`` of points given as ``(r, theta, phi)`` (default: the mesh)."""
+        r, theta, phi = (np.asarray(c, dtype=float) for c in (coords if coords else self.mesh()))
+        return (
+            r * np.sin(theta) * np.cos(phi),
+            r * np.sin(theta) * np.sin(phi),
+            r * np.cos(theta),
+        )
