@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
+from fieldgrad.fields import ScalarField
+from fieldgrad.grids import CartesianGrid
 from fieldgrad.vision.color import to_luminance
 
 __all__ = [
@@ -40,12 +42,7 @@ GRADIENT_METHODS: dict[str, np.ndarray | None] = {
 
 def _as_image(image: Any) -> tuple[np.ndarray, tuple[float, float], tuple[str, str], Any]:
     """Split an array or a ScalarField into (2-D float data, spacing, boundary modes, field)."""
-    try:
-        from fieldgrad.fields import ScalarField
-        from fieldgrad.grids.cartesian import CartesianGrid
-    except ModuleNotFoundError:  # pragma: no cover - core not importable
-        ScalarField = CartesianGrid = None
-    if ScalarField is not None and isinstance(image, ScalarField):
+    if isinstance(image, ScalarField):
         grid = image.grid
         if not isinstance(grid, CartesianGrid) or grid.ndim != 2:
             msg = f"image field must live on a 2-D CartesianGrid, got {grid!r}"
@@ -54,8 +51,7 @@ def _as_image(image: Any) -> tuple[np.ndarray, tuple[float, float], tuple[str, s
         if len(spacing) != 2 or not all(np.isscalar(h) and float(h) > 0 for h in spacing):
             msg = f"image grid must be uniform with spacing > 0 on both axes, got {spacing!r}"
             raise ValueError(msg)
-        periodic = tuple(getattr(grid, "periodic", (False, False)))
-        modes = tuple("wrap" if p else "nearest" for p in periodic)
+        modes = tuple("wrap" if p else "nearest" for p in grid.periodic)
         data = to_luminance(np.asarray(image.data))
         return data, (float(spacing[0]), float(spacing[1])), modes, image  # type: ignore[return-value]
     data = to_luminance(image)
@@ -188,4 +184,4 @@ def gradient_magnitude(image: Any, *, method: str = "central", sigma: float = 0.
     magnitude = np.hypot(gy, gx)
     if field is None:
         return magnitude
-    return type(field)(field.grid, magnitude)
+    return ScalarField(field.grid, magnitude, name="gradient_norm")
