@@ -67,7 +67,9 @@ class CartesianGrid(Grid):
         shape = check_shape(shape, ndim)
         ranges = [check_range(f"bounds[{i}]", b) for i, b in enumerate(bounds)]
         coords = [cell_centres(lo, hi, n) for (lo, hi), n in zip(ranges, shape, strict=True)]
-        super().__init__(coords, CARTESIAN_AXES[:ndim], ranges, _per_axis("periodic", periodic, ndim))
+        super().__init__(
+            coords, CARTESIAN_AXES[:ndim], ranges, _per_axis("periodic", periodic, ndim)
+        )
 
     @classmethod
     def from_coords(
@@ -106,4 +108,3 @@ class CartesianGrid(Grid):
         """Cartesian coordinates: the grid coordinates themselves."""
         pts = coords if coords else self.mesh()
         return tuple(np.asarray(c, dtype=float) for c in pts)
-

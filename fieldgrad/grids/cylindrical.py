@@ -93,10 +93,14 @@ class CylindricalGrid(Grid):
         >>> grid.edges("r")[0] is not None   # the axis r = 0 is a grid point
         True
         """
-        names = ("r", "theta", "z") if isinstance(coords, Mapping) and "theta" in coords else ("r", "z")
+        names = (
+            ("r", "theta", "z") if isinstance(coords, Mapping) and "theta" in coords else ("r", "z")
+        )
         if not isinstance(coords, Mapping) and len(coords) == 3:
             names = ("r", "theta", "z")
-        xs = [_as_coordinate(n, c) for n, c in zip(names, ordered_coords(coords, names), strict=True)]
+        xs = [
+            _as_coordinate(n, c) for n, c in zip(names, ordered_coords(coords, names), strict=True)
+        ]
         full = False
         auto = [radial_bounds(xs[0])]
         if len(xs) == 3:

@@ -88,7 +88,10 @@ class PolarGrid(Grid):
         >>> grid.periodic
         (False, False)
         """
-        r, theta = (_as_coordinate(n, c) for n, c in zip(("r", "theta"), ordered_coords(coords, ("r", "theta")), strict=True))
+        r, theta = (
+            _as_coordinate(n, c)
+            for n, c in zip(("r", "theta"), ordered_coords(coords, ("r", "theta")), strict=True)
+        )
         tb, full = angle_bounds(theta)
         bnds = [radial_bounds(r), tb] if bounds is None else [tuple(b) for b in bounds]
         grid = cls.__new__(cls)
@@ -123,5 +126,3 @@ class PolarGrid(Grid):
         r, theta = coords if coords else self.mesh()
         r, theta = np.asarray(r, dtype=float), np.asarray(theta, dtype=float)
         return (r * np.cos(theta), r * np.sin(theta))
-
-

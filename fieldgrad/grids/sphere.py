@@ -141,7 +141,11 @@ class SphereSurface(Grid):
         """
         lat = np.asarray(lat_deg, dtype=float)
         lon = np.asarray(lon_deg, dtype=float)
-        if lat.ndim != 1 or lat.size < 2 or not (np.all(np.diff(lat) > 0) or np.all(np.diff(lat) < 0)):
+        if (
+            lat.ndim != 1
+            or lat.size < 2
+            or not (np.all(np.diff(lat) > 0) or np.all(np.diff(lat) < 0))
+        ):
             msg = "lat_deg must be a strictly monotonic 1-D array of at least 2 latitudes"
             raise ValueError(msg)
         if np.any(np.abs(lat) > 90):

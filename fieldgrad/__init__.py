@@ -1,0 +1,46 @@
+"""fieldgrad: gradients and gradient norms of fields on real geometries.
+
+Examples
+--------
+>>> import numpy as np
+>>> import fieldgrad as fg
+>>> grid = fg.SphereSurface(radius=1.0, shape=(90, 180))
+>>> d = fg.ScalarField.from_function(grid, lambda theta, phi: theta)   # distance from the pole
+>>> bool(np.allclose(d.gradient_norm().data, 1.0))
+True
+"""
+
+from . import xarray_support as _xarray_support  # registers the .fieldgrad accessor
+from .fields import ScalarField, VectorField, open_field
+from .grids import (
+    CartesianGrid,
+    CylindricalGrid,
+    Grid,
+    PolarGrid,
+    SphereSurface,
+    SphericalGrid,
+)
+from .operators import divergence, gradient, gradient_norm, interpolate, laplacian, vector_norm
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CartesianGrid",
+    "CylindricalGrid",
+    "Grid",
+    "PolarGrid",
+    "ScalarField",
+    "SphereSurface",
+    "SphericalGrid",
+    "VectorField",
+    "__version__",
+    "divergence",
+    "gradient",
+    "gradient_norm",
+    "interpolate",
+    "laplacian",
+    "open_field",
+    "vector_norm",
+]
+
+del _xarray_support

@@ -1,0 +1,76 @@
+"""The engine interface and registry.
+
+The operators say *what* to compute; an engine says *how*.  An engine is an
+object with the four methods of :class:`Engine`; engines register themselves
+by name with :func:`register_engine` and :func:`select_engine` picks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..grids.base import Grid
+
+__all__ = ["Engine", "register_engine", "select_engine", "ENGINES"]
+
+
+class Engine(Protocol):
+    """What every engine computes, given a grid and arrays of its shape."""
+
+    name: str
+
+    def gradient(self, grid: Grid, data: Any, *, order: int) -> list[Any]:
+        """Orthonormal gradient components."""
+
+    def gradient_norm(self, grid: Grid, data: Any, *, order: int, ord: float) -> Any:
+        """Norm of the gradient components (ord 1, 2 or inf)."""
+
+    def divergence(self, grid: Grid, components: Sequence[Any], *, order: int) -> Any:
+        """Divergence of a vector field given by orthonormal components."""
+
+    def laplacian(self, grid: Grid, data: Any, *, order: int) -> Any:
+        """Laplace-Beltrami operator of a scalar."""
+
+
+#: Registered engines by name.
+ENGINES: dict[str, Engine] = {}
+#: Functions deciding whether an engine should handle ``data`` automatically,
+#: tried in registration order (most specific first).
+_AUTO: list[tuple[str, Callable[[Any], bool]]] = []
+
+
+def register_engine(engine: Engine, *, auto: Callable[[Any], bool] | None = None) -> Engine:
+    """Register an engine; ``auto(data)`` says when it is chosen automatically."""
+    ENGINES[engine.name] = engine
+    if auto is not None:
+        _AUTO.insert(0, (engine.name, auto))
+    return engine
+
+
+def select_engine(engine: str | None, data: Any) -> Engine:
+    """The engine to use: the one named, or the first whose ``auto`` accepts ``data``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.engines import select_engine
+    >>> select_engine("numpy", np.zeros(3)).name
+    'numpy'
+    """
+    if engine is not None:
+        if engine not in ENGINES:
+            msg = f"engine must be one of {sorted(ENGINES)}, got {engine!r}"
+            raise ValueError(msg)
+        return ENGINES[engine]
+    for name, accepts in _AUTO:
+        if accepts(data):
+            return ENGINES[name]
+    return ENGINES["numpy"]
+
+
+def is_numpy(data: Any) -> bool:
+    """Whether ``data`` is an in-memory numpy array."""
+    return isinstance(data, np.ndarray)

@@ -1,0 +1,400 @@
+"""Scalar and vector fields: a grid plus an array, a name and units.
+
+Fields hold data; they never hold numerics.  Their methods hand off to
+:mod:`fieldgrad.operators` in one line.  Fields take part in numpy arithmetic
+and ufuncs (``f + 1``, ``2 * f``, ``np.log(f)``) and keep their grid; a field
+whose data is a dask array stays lazy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.lib.mixins import NDArrayOperatorsMixin
+
+from .grids.base import Grid
+
+__all__ = ["ScalarField", "VectorField", "open_field", "GRID_ATTR", "FIELD_ATTR"]
+
+#: xarray attribute holding the grid description (JSON).
+GRID_ATTR = "fieldgrad_grid"
+#: xarray attribute holding the field type ("scalar" or "vector").
+FIELD_ATTR = "fieldgrad_field"
+#: Name of the component dimension of a vector field in xarray.
+COMPONENT_DIM = "component"
+
+
+def _is_dask(data: Any) -> bool:
+    return type(data).__module__.startswith("dask")
+
+
+def _as_data(data: Any) -> Any:
+    if _is_dask(data):
+        return data if np.issubdtype(data.dtype, np.inexact) else data.astype(float)
+    arr = np.asarray(data)
+    if not np.issubdtype(arr.dtype, np.inexact):
+        arr = arr.astype(float)
+    return arr
+
+
+class _Field(NDArrayOperatorsMixin):
+    """Common part of scalar and vector fields: grid, data, metadata, arithmetic."""
+
+    _leading: int = 0
+
+    def __init__(self, grid: Grid, data: Any, *, name: str | None = None, units: str | None = None):
+        if not isinstance(grid, Grid):
+            msg = f"grid must be a fieldgrad Grid, got {type(grid).__name__}"
+            raise TypeError(msg)
+        self.grid = grid
+        self.data = data
+        self.name = name
+        self.units = units
+
+    # numpy interoperability -------------------------------------------------
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.data, dtype=dtype)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method != "__call__" or "out" in kwargs:
+            return NotImplemented
+        fields = [x for x in inputs if isinstance(x, _Field)]
+        for other in fields[1:]:
+            if other.grid != fields[0].grid:
+                msg = "fields in one expression must share a grid"
+                raise ValueError(msg)
+            if type(other) is not type(fields[0]):
+                return NotImplemented
+        args = [x.data if isinstance(x, _Field) else x for x in inputs]
+        result = getattr(ufunc, method)(*args, **kwargs)
+        if isinstance(result, tuple):
+            return tuple(self._like(r) for r in result)
+        return self._like(result)
+
+    def _like(self, data: Any) -> _Field:
+        return type(self)(self.grid, data)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Data type of the values."""
+        return self.data.dtype
+
+    @property
+    def is_lazy(self) -> bool:
+        """Whether the data is a dask array (evaluated chunk by chunk on demand)."""
+        return _is_dask(self.data)
+
+    def compute(self) -> _Field:
+        """A copy with dask data evaluated into memory (the field itself if already in memory)."""
+        if not self.is_lazy:
+            return self
+        return type(self)(self.grid, self.data.compute(), name=self.name, units=self.units)
+
+    def copy(self) -> _Field:
+        """A copy with copied data."""
+        return type(self)(self.grid, self.data.copy(), name=self.name, units=self.units)
+
+    def _check_shape(self, shape: tuple[int, ...]) -> None:
+        if tuple(self.data.shape) != shape:
+            msg = f"data must have shape {shape} to match the grid, got {tuple(self.data.shape)}"
+            raise ValueError(msg)
+
+    # xarray ------------------------------------------------------------------
+    def to_xarray(self) -> Any:
+        """An ``xarray.DataArray`` carrying the grid in its attributes (lossless).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+        >>> f = fg.ScalarField.from_function(grid, lambda r, theta: r, name="T", units="K")
+        >>> da = f.to_xarray()
+        >>> da.dims, da.attrs["units"]
+        (('r', 'theta'), 'K')
+        >>> fg.ScalarField.from_xarray(da).grid == grid
+        True
+        """
+        import xarray as xr
+
+        dims = ((COMPONENT_DIM,) if self._leading else ()) + self.grid.axes
+        coords: dict[str, Any] = dict(self.grid.coords)
+        if self._leading:
+            coords[COMPONENT_DIM] = list(self.grid.axes)
+        attrs = {GRID_ATTR: json.dumps(self.grid.describe()), FIELD_ATTR: self._kind}
+        if self.units is not None:
+            attrs["units"] = self.units
+        return xr.DataArray(self.data, dims=dims, coords=coords, name=self.name, attrs=attrs)
+
+    def to_netcdf(self, path: str | Path) -> None:
+        """Write the field to a netCDF file (xarray's built-in scipy writer).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> import fieldgrad as fg
+        >>> grid = fg.SphereSurface(radius=2.0, shape=(8, 16))
+        >>> f = fg.ScalarField.from_function(grid, lambda theta, phi: theta, name="colat")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     f.to_netcdf(os.path.join(d, "f.nc"))
+        ...     g = fg.open_field(os.path.join(d, "f.nc"))
+        >>> g.grid == grid and g.name == "colat"
+        True
+        """
+        da = self.compute().to_xarray()
+        da.to_netcdf(path, engine="scipy")
+
+    @property
+    def _kind(self) -> str:
+        return "vector" if self._leading else "scalar"
+
+    def __repr__(self) -> str:
+        label = f" {self.name!r}" if self.name else ""
+        units = f" [{self.units}]" if self.units else ""
+        return f"{type(self).__name__}{label}{units} on {self.grid!r}"
+
+
+class ScalarField(_Field):
+    """A scalar field: one value per grid point.
+
+    Parameters
+    ----------
+    grid : Grid
+        The grid the values live on.
+    data : array_like or dask array
+        Values of shape ``grid.shape``.  A dask array stays lazy.
+    name, units : str, optional, keyword-only
+        Metadata carried through xarray and netCDF.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 2)], shape=(32, 64))
+    >>> f = fg.ScalarField.from_function(grid, lambda x, y: x**2 + 3 * y**2, name="cost")
+    >>> f.data.shape
+    (32, 64)
+    >>> (2 * f + 1).grid is grid
+    True
+    """
+
+    def __init__(
+        self, grid: Grid, data: Any, *, name: str | None = None, units: str | None = None
+    ) -> None:
+        super().__init__(grid, _as_data(data), name=name, units=units)
+        self._check_shape(grid.shape)
+
+    @classmethod
+    def from_function(
+        cls,
+        grid: Grid,
+        func: Callable[..., Any],
+        *,
+        coords: str = "grid",
+        name: str | None = None,
+        units: str | None = None,
+        chunks: Any = None,
+    ) -> ScalarField:
+        """Sample a function of the coordinates on a grid.
+
+        Parameters
+        ----------
+        grid : Grid
+            The grid.
+        func : callable
+            Called with the coordinate arrays as keywords: the grid's axis
+            names (``coords="grid"``, e.g. ``r=..., theta=...``) or ``x, y(, z)``
+            (``coords="cartesian"``; on a SphereSurface the points on the
+            sphere of radius R).  Arrays broadcast against each other.
+        coords : {"grid", "cartesian"}, keyword-only
+            Which coordinates ``func`` takes.
+        name, units : str, optional, keyword-only
+            Metadata.
+        chunks : int, tuple or "auto", optional, keyword-only
+            Build the data lazily as a dask array with these chunks.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.SphereSurface(radius=1.0, shape=(16, 32))
+        >>> f = fg.ScalarField.from_function(grid, lambda x, y, z: z, coords="cartesian")
+        >>> bool(np.allclose(f.data, np.cos(grid.coords["theta"])[:, None]))
+        True
+        """
+        mesh: Sequence[Any] = grid.mesh()
+        if chunks is not None:
+            import dask.array as da
+
+            chunk_sizes = da.core.normalize_chunks(chunks, grid.shape, dtype=float)
+            mesh = [
+                da.from_array(np.ravel(m), chunks=(chunk_sizes[i],)).reshape(m.shape)
+                for i, m in enumerate(mesh)
+            ]
+        if coords == "grid":
+            kwargs = dict(zip(grid.axes, mesh, strict=True))
+        elif coords == "cartesian":
+            xyz = grid.to_cartesian(*mesh)
+            kwargs = dict(zip(("x", "y", "z"), xyz, strict=False))
+        else:
+            msg = f"coords must be 'grid' or 'cartesian', got {coords!r}"
+            raise ValueError(msg)
+        try:
+            values = func(**kwargs)
+        except TypeError as err:
+            msg = f"func must accept the coordinates {tuple(kwargs)} as keyword arguments ({err})"
+            raise TypeError(msg) from None
+        if _is_dask(values):
+            import dask.array as da
+
+            values = da.broadcast_to(values, grid.shape).rechunk(chunk_sizes)
+        else:
+            values = np.broadcast_to(np.asarray(values, dtype=float), grid.shape).copy()
+        return cls(grid, values, name=name, units=units)
+
+    @classmethod
+    def from_xarray(cls, da: Any) -> ScalarField:
+        """Field from an ``xarray.DataArray``: the grid from its attributes, or
+        inferred from coordinate names (x/y/z, r/theta/phi, r/z, theta/phi, lat/lon)."""
+        from .xarray_support import field_from_dataarray
+
+        field = field_from_dataarray(da)
+        if not isinstance(field, cls):
+            msg = f"da must hold a {cls.__name__}, got a {type(field).__name__}"
+            raise TypeError(msg)
+        return field
+
+    def _like(self, data: Any) -> ScalarField:
+        return ScalarField(self.grid, data)
+
+    # operators: one line each --------------------------------------------------
+    def gradient(self, order: int = 2, *, engine: str | None = None) -> VectorField:
+        """Gradient in the orthonormal basis (see :func:`fieldgrad.gradient`)."""
+        from .operators import gradient
+
+        return gradient(self, order=order, engine=engine)
+
+    def gradient_norm(
+        self, ord: Any = 2, *, order: int = 2, engine: str | None = None
+    ) -> ScalarField:
+        """Gradient norm, ord in {1, 2, inf} (see :func:`fieldgrad.gradient_norm`)."""
+        from .operators import gradient_norm
+
+        return gradient_norm(self, ord=ord, order=order, engine=engine)
+
+    def laplacian(self, order: int = 2, *, engine: str | None = None) -> ScalarField:
+        """Laplacian (see :func:`fieldgrad.laplacian`)."""
+        from .operators import laplacian
+
+        return laplacian(self, order=order, engine=engine)
+
+    def interpolate(self, points: Any, method: str = "linear") -> np.ndarray:
+        """Values at points given in grid coordinates, shape ``(..., ndim)``.
+
+        See :func:`fieldgrad.operators.interpolate`.
+        """
+        from .operators import interpolate
+
+        return interpolate(self, points, method=method)
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw the field in its grid's true geometry (see :mod:`fieldgrad.plotting`)."""
+        from .plotting import plot_field
+
+        return plot_field(self, ax=ax, **kwargs)
+
+
+class VectorField(_Field):
+    """A vector field: orthonormal components, one per grid axis.
+
+    Parameters
+    ----------
+    grid : Grid
+        The grid.
+    data : array_like or sequence of arrays
+        Components, shape ``(grid.ndim,) + grid.shape``.
+    name, units : str, optional, keyword-only
+        Metadata.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
+    >>> v = fg.VectorField(grid, [np.ones((4, 4)), np.zeros((4, 4))])
+    >>> v.data.shape, float(v.norm().data.max())
+    ((2, 4, 4), 1.0)
+    """
+
+    _leading = 1
+
+    def __init__(
+        self, grid: Grid, data: Any, *, name: str | None = None, units: str | None = None
+    ) -> None:
+        if isinstance(data, list | tuple):
+            if any(_is_dask(c) for c in data):
+                import dask.array as da
+
+                data = da.stack([da.asarray(c) for c in data])
+            else:
+                data = np.stack([np.asarray(c) for c in data])
+        super().__init__(grid, _as_data(data), name=name, units=units)
+        self._check_shape((grid.ndim,) + grid.shape)
+
+    def __getitem__(self, axis: int | str) -> ScalarField:
+        """The component along an axis, as a scalar field."""
+        i = self.grid.axis_index(axis)
+        return ScalarField(self.grid, self.data[i])
+
+    @classmethod
+    def from_xarray(cls, da: Any) -> VectorField:
+        """Vector field from an ``xarray.DataArray`` written by :meth:`to_xarray`."""
+        from .xarray_support import field_from_dataarray
+
+        field = field_from_dataarray(da)
+        if not isinstance(field, cls):
+            msg = f"da must hold a {cls.__name__}, got a {type(field).__name__}"
+            raise TypeError(msg)
+        return field
+
+    def divergence(self, order: int = 2, *, engine: str | None = None) -> ScalarField:
+        """Divergence (see :func:`fieldgrad.divergence`)."""
+        from .operators import divergence
+
+        return divergence(self, order=order, engine=engine)
+
+    def norm(self, ord: Any = 2) -> ScalarField:
+        """Pointwise norm of the components, ord in {1, 2, inf}."""
+        from .operators import vector_norm
+
+        return vector_norm(self, ord=ord)
+
+    def interpolate(self, points: Any, method: str = "linear") -> np.ndarray:
+        """Components at points in grid coordinates: shape ``(..., ndim)``."""
+        from .operators import interpolate
+
+        return interpolate(self, points, method=method)
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw the vector field over its norm (see :mod:`fieldgrad.plotting`)."""
+        from .plotting import plot_field
+
+        return plot_field(self, ax=ax, **kwargs)
+
+
+def open_field(path: str | Path) -> ScalarField | VectorField:
+    """Read a field written by :meth:`ScalarField.to_netcdf` (or any DataArray file).
+
+    Examples
+    --------
+    See :meth:`ScalarField.to_netcdf`.
+    """
+    import xarray as xr
+
+    from .xarray_support import field_from_dataarray
+
+    with xr.open_dataarray(path, engine="scipy") as da:
+        return field_from_dataarray(da.load())

@@ -1,0 +1,27 @@
+"""Differential operators on fields: gradient, gradient norm, divergence, Laplacian."""
+
+from typing import Any
+
+from ..engines.numpy import component_norm
+from ..fields import ScalarField, VectorField
+from .differential import check_ord, divergence, gradient, gradient_norm, laplacian
+from .interpolation import interpolate
+
+
+def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
+    """Pointwise norm of a vector field's orthonormal components (ord 1, 2 or inf).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1)] * 2, shape=(2, 2))
+    >>> v = fg.VectorField(grid, [3 * np.ones((2, 2)), 4 * np.ones((2, 2))])
+    >>> float(vector_norm(v).data[0, 0]), float(vector_norm(v, ord=1).data[0, 0])
+    (5.0, 7.0)
+    """
+    comps = [field.data[i] for i in range(field.grid.ndim)]
+    return ScalarField(field.grid, component_norm(comps, check_ord(ord)))
+
+
+__all__ = ["divergence", "gradient", "gradient_norm", "interpolate", "laplacian", "vector_norm"]

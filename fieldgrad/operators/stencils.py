@@ -1,0 +1,247 @@
+"""Finite-difference stencils built from a grid's own description.
+
+A derivative along one axis is a sparse matrix acting on that axis extended
+by ghost points: copies across a periodic seam, or the far side of an axis or
+pole (:class:`~fieldgrad.grids.base.Mirror`).  Weights come from Fornberg's
+algorithm, so the same code serves uniform and non-uniform coordinates,
+central and one-sided stencils, and every order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..grids.base import Grid, Mirror
+
+__all__ = [
+    "AxisExtension",
+    "derivative_matrix",
+    "extend",
+    "fill_axis_points",
+    "fornberg_weights",
+    "half_width",
+    "stencil_size",
+    "SUPPORTED_ORDERS",
+]
+
+#: Accuracy orders of the public operators.
+SUPPORTED_ORDERS = (2, 4)
+
+
+def fornberg_weights(x0: float, x: np.ndarray, m: int) -> np.ndarray:
+    """Weights of the ``m``-th derivative at ``x0`` from values at points ``x``.
+
+    Fornberg (1988), "Generation of finite difference formulas on arbitrarily
+    spaced grids", Math. Comp. 51, 699-706.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.operators.stencils import fornberg_weights
+    >>> fornberg_weights(0.0, np.array([-1.0, 0.0, 1.0]), 1)
+    array([-0.5,  0. ,  0.5])
+    """
+    n = len(x)
+    c = np.zeros((n, m + 1))
+    c1, c4 = 1.0, x[0] - x0
+    c[0, 0] = 1.0
+    for i in range(1, n):
+        mn = min(i, m)
+        c2, c5, c4 = 1.0, c4, x[i] - x0
+        for j in range(i):
+            c3 = x[i] - x[j]
+            c2 *= c3
+            if j == i - 1:
+                for k in range(mn, 0, -1):
+                    c[i, k] = c1 * (k * c[i - 1, k - 1] - c5 * c[i - 1, k]) / c2
+                c[i, 0] = -c1 * c5 * c[i - 1, 0] / c2
+            for k in range(mn, 0, -1):
+                c[j, k] = (c4 * c[j, k] - k * c[j, k - 1]) / c3
+            c[j, 0] = c4 * c[j, 0] / c3
+        c1 = c2
+    return c[:, m]
+
+
+def half_width(m: int, order: int) -> int:
+    """Half-width of the central stencil of derivative ``m`` at accuracy ``order``."""
+    return (m + order - 1) // 2
+
+
+def stencil_size(m: int, order: int) -> int:
+    """Points of a one-sided stencil of derivative ``m`` at accuracy ``order``."""
+    return m + order
+
+
+@dataclass(frozen=True)
+class AxisExtension:
+    """An axis extended by ghost points.
+
+    ``sources[k]`` is the interior index whose value ghost ``k`` copies, and
+    ``mirrors[k]`` the :class:`Mirror` it is seen through (None inside the
+    grid or across a periodic seam).
+    """
+
+    coords: np.ndarray
+    sources: np.ndarray
+    mirrors: tuple[Mirror | None, ...]
+    lo: int
+    hi: int
+
+
+def _side(grid: Grid, axis: int, width: int, upper: bool) -> tuple[list, list, list]:
+    x = grid._coords[axis]
+    n = x.size
+    edge = grid._edges(axis)[1 if upper else 0]
+    if edge is None or width == 0:
+        return [], [], []
+    if edge == "periodic":
+        period = grid.bounds[axis][1] - grid.bounds[axis][0]
+        if width > n:
+            width = n
+        idx = list(range(width)) if upper else list(range(n - width, n))
+        xs = [x[i] + period if upper else x[i] - period for i in idx]
+        return xs, idx, [None] * len(idx)
+    assert isinstance(edge, Mirror)
+    on_axis = (x[-1] if upper else x[0]) == edge.at
+    start = 1 if on_axis else 0
+    width = min(width, n - start)
+    if upper:
+        idx = [n - 1 - start - k for k in range(width)]
+    else:
+        idx = [start + k for k in range(width)][::-1]
+    xs = [2 * edge.at - x[i] for i in idx]
+    return xs, idx, [edge] * len(idx)
+
+
+@lru_cache(maxsize=256)
+def axis_extension(grid: Grid, axis: int, width: int) -> AxisExtension:
+    """Coordinates and sources of ``axis`` extended by up to ``width`` ghosts per side."""
+    x = grid._coords[axis]
+    lx, li, lm = _side(grid, axis, width, upper=False)
+    hx, hi_, hm = _side(grid, axis, width, upper=True)
+    coords = np.concatenate([np.asarray(lx, float), x, np.asarray(hx, float)])
+    sources = np.concatenate([np.asarray(li, int), np.arange(x.size), np.asarray(hi_, int)])
+    mirrors = tuple(lm) + (None,) * x.size + tuple(hm)
+    return AxisExtension(coords, sources, mirrors, len(lx), len(hx))
+
+
+def extend(
+    data: np.ndarray, grid: Grid, axis: int, width: int, component: int | None = None
+) -> tuple[np.ndarray, AxisExtension]:
+    """Extend ``data`` along ``axis`` by ghost points (periodic copies, mirrored values).
+
+    ``component`` names the orthonormal vector component ``data`` holds (its
+    sign flips across a mirror as the mirror says); None for a scalar.
+    Leading axes of ``data`` beyond the grid's are carried along.
+    """
+    ext = axis_extension(grid, axis, width)
+    lead = data.ndim - grid.ndim
+    ax = axis + lead
+    out = np.take(data, ext.sources, axis=ax)
+    for part, mirrors in (
+        (slice(0, ext.lo), ext.mirrors[: ext.lo]),
+        (slice(out.shape[ax] - ext.hi, out.shape[ax]), ext.mirrors[len(ext.mirrors) - ext.hi :]),
+    ):
+        mirror = mirrors[0] if mirrors else None
+        if mirror is None:
+            continue
+        index = [slice(None)] * out.ndim
+        index[ax] = part
+        block = out[tuple(index)]
+        for s in mirror.shift:
+            block = np.roll(block, grid.shape[s] // 2, axis=s + lead)
+        for f in mirror.flip:
+            block = np.flip(block, axis=f + lead)
+        if component is not None and mirror.signs[component] < 0:
+            block = -block
+        out[tuple(index)] = block
+    return out, ext
+
+
+@lru_cache(maxsize=256)
+def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr_matrix, int]:
+    """Sparse matrix of the ``m``-th derivative along ``axis`` at accuracy ``order``.
+
+    Returns the matrix (interior points x extended points) and the ghost width
+    the extension must use.  Central stencils where they fit (ghosts included),
+    one-sided stencils of the same order at real edges.
+    """
+    hw = half_width(m, order)
+    ext = axis_extension(grid, axis, hw)
+    x, n = ext.coords, grid.shape[axis]
+    size = stencil_size(m, order)
+    if x.size < min(size, 2 * hw + 1):
+        msg = (
+            f"too few points along axis {grid.axes[axis]!r} for derivative {m} at order "
+            f"{order}: need at least {size}, got {n}"
+        )
+        raise ValueError(msg)
+    rows, cols, vals = [], [], []
+    for i in range(n):
+        c = i + ext.lo
+        if c - hw >= 0 and c + hw < x.size:
+            window = np.arange(c - hw, c + hw + 1)
+        else:
+            if x.size < size:
+                msg = (
+                    f"too few points along axis {grid.axes[axis]!r} for a one-sided derivative "
+                    f"{m} at order {order}: need at least {size}, got {n}"
+                )
+                raise ValueError(msg)
+            start = min(max(c - size // 2, 0), x.size - size)
+            window = np.arange(start, start + size)
+        rows.extend([i] * window.size)
+        cols.extend(window)
+        vals.extend(fornberg_weights(x[c], x[window], m))
+    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n, x.size))
+    return matrix, hw
+
+
+def apply_along(matrix: sp.csr_matrix, data: np.ndarray, axis: int) -> np.ndarray:
+    """Apply a sparse matrix along one axis of an array."""
+    moved = np.moveaxis(data, axis, 0)
+    flat = moved.reshape(moved.shape[0], -1)
+    out = matrix.astype(data.dtype, copy=False) @ flat
+    return np.moveaxis(np.asarray(out).reshape((matrix.shape[0],) + moved.shape[1:]), 0, axis)
+
+
+def axis_points(grid: Grid, axis: int) -> list[tuple[int, Mirror]]:
+    """Grid indices along ``axis`` that lie exactly on an axis or pole."""
+    x = grid._coords[axis]
+    found = []
+    for upper, edge in enumerate(grid._edges(axis)):
+        if isinstance(edge, Mirror) and (x[-1] if upper else x[0]) == edge.at:
+            found.append((x.size - 1 if upper else 0, edge))
+    return found
+
+
+def fill_axis_points(
+    data: np.ndarray, grid: Grid, order: int, component: int | None = None
+) -> np.ndarray:
+    """Replace values on an axis or pole by their limit from both sides.
+
+    Quantities such as ``(1/r) d f/d theta`` are 0/0 on r = 0.  Across the
+    axis the quantity continues smoothly (with the component's sign), so its
+    value on the axis is the interpolant through the neighbours on both
+    sides, accurate to beyond ``order``.
+    """
+    leading = data.ndim - grid.ndim
+    for axis in reversed(range(grid.ndim)):
+        for index, mirror in axis_points(grid, axis):
+            width = order // 2 + 1
+            ext_data, ext = extend(data, grid, axis, width, component)
+            centre = index + ext.lo
+            keep = [k for k in range(ext.coords.size) if k != centre]
+            keep = sorted(keep, key=lambda k: abs(ext.coords[k] - mirror.at))[: 2 * width]
+            weights = fornberg_weights(mirror.at, ext.coords[keep], 0)
+            values = np.tensordot(
+                np.take(ext_data, keep, axis=axis + leading), weights, ([axis + leading], [0])
+            )
+            slicer = [slice(None)] * data.ndim
+            slicer[axis + leading] = index
+            data[tuple(slicer)] = values
+    return data

@@ -1,0 +1,189 @@
+"""xarray integration: fields from DataArrays and the ``.fieldgrad`` accessor.
+
+A DataArray written by :meth:`ScalarField.to_xarray` carries its grid in its
+attributes.  Any other DataArray gets a grid inferred from its dimension
+names: ``x``/``y``/``z`` (Cartesian), ``r``/``theta`` (polar),
+``r``/``theta``/``phi`` (spherical), ``r``/``z`` or ``r``/``theta``/``z``
+(cylindrical), ``theta``/``phi`` (sphere surface, radius from
+``attrs["radius"]``, default 1) and ``lat``/``lon`` or
+``latitude``/``longitude`` in degrees (sphere surface, radius from
+``attrs["radius"]``, default the Earth's).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .fields import COMPONENT_DIM, FIELD_ATTR, GRID_ATTR, ScalarField, VectorField
+from .grids import (
+    EARTH_RADIUS,
+    CartesianGrid,
+    CylindricalGrid,
+    Grid,
+    PolarGrid,
+    SphereSurface,
+    SphericalGrid,
+)
+
+__all__ = ["field_from_dataarray", "FieldgradAccessor", "KNOWN_DIMS"]
+
+#: Dimension names understood without grid metadata, and the grid each gives.
+KNOWN_DIMS: dict[frozenset[str], type[Grid]] = {
+    frozenset({"x"}): CartesianGrid,
+    frozenset({"x", "y"}): CartesianGrid,
+    frozenset({"x", "y", "z"}): CartesianGrid,
+    frozenset({"r", "theta"}): PolarGrid,
+    frozenset({"r", "theta", "phi"}): SphericalGrid,
+    frozenset({"r", "z"}): CylindricalGrid,
+    frozenset({"r", "theta", "z"}): CylindricalGrid,
+    frozenset({"theta", "phi"}): SphereSurface,
+}
+LATLON_NAMES = (("lat", "lon"), ("latitude", "longitude"))
+CANONICAL_ORDER = {
+    CartesianGrid: ("x", "y", "z"),
+    PolarGrid: ("r", "theta"),
+    SphericalGrid: ("r", "theta", "phi"),
+    SphereSurface: ("theta", "phi"),
+}
+
+
+def _latlon(dims: tuple) -> tuple[str, str] | None:
+    for lat, lon in LATLON_NAMES:
+        if set(dims) == {lat, lon}:
+            return lat, lon
+    return None
+
+
+def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
+    """Transpose/rename/sort a DataArray to a grid's canonical layout.
+
+    Returns the canonical DataArray, the grid and a function mapping a
+    canonical result back to the original layout.
+    """
+    dims = tuple(d for d in da.dims if d != COMPONENT_DIM)
+    ll = _latlon(dims)
+    if ll is not None:
+        lat, lon = ll
+        work = da.rename({lat: "theta", lon: "phi"})
+        work = work.assign_coords(
+            theta=np.deg2rad(90.0 - da[lat].values), phi=np.deg2rad(da[lon].values)
+        )
+        work = work.sortby("theta").transpose(..., "theta", "phi")
+        radius = float(da.attrs.get("radius", EARTH_RADIUS))
+        grid = SphereSurface.from_coords(
+            {"theta": work["theta"].values, "phi": work["phi"].values}, radius=radius
+        )
+
+        def back(result: xr.DataArray) -> xr.DataArray:
+            out = result.rename({"theta": lat, "phi": lon})
+            out = out.assign_coords({lat: 90.0 - np.rad2deg(out[lat].values), lon: da[lon].values})
+            return out.sel({lat: da[lat].values}).transpose(*[d for d in da.dims if d in out.dims])
+
+        return work, grid, back
+    key = frozenset(dims)
+    if key not in KNOWN_DIMS:
+        known = sorted("/".join(sorted(k)) for k in KNOWN_DIMS) + ["lat/lon"]
+        msg = f"cannot infer a grid from dimensions {dims}: expected one of {known}"
+        raise ValueError(msg)
+    cls = KNOWN_DIMS[key]
+    order = CANONICAL_ORDER.get(cls)
+    if cls is CylindricalGrid:
+        order = ("r", "theta", "z") if "theta" in key else ("r", "z")
+    assert order is not None
+    order = tuple(a for a in order if a in key)
+    work = da.transpose(..., *order)
+    coords = {a: work[a].values for a in order}
+    if cls is SphereSurface:
+        grid = SphereSurface.from_coords(coords, radius=float(da.attrs.get("radius", 1.0)))
+    else:
+        grid = cls.from_coords(coords)
+
+    def back(result: xr.DataArray) -> xr.DataArray:
+        return result.transpose(*[d for d in da.dims if d in result.dims])
+
+    return work, grid, back
+
+
+def _grid_of(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
+    if GRID_ATTR in da.attrs:
+        info = json.loads(da.attrs[GRID_ATTR])
+        work = da.transpose(..., *info["axes"])
+        grid = Grid.rebuild([work[a].values for a in info["axes"]], info)
+        return work, grid, lambda result: result
+    return _canonical(da)
+
+
+def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
+    """A ScalarField (or VectorField, with a ``component`` dimension) from a DataArray."""
+    if not isinstance(da, xr.DataArray):
+        msg = f"da must be an xarray.DataArray, got {type(da).__name__}"
+        raise TypeError(msg)
+    work, grid, _ = _grid_of(da)
+    kind = da.attrs.get(FIELD_ATTR, "vector" if COMPONENT_DIM in da.dims else "scalar")
+    cls = VectorField if kind == "vector" else ScalarField
+    if cls is VectorField:
+        work = work.transpose(COMPONENT_DIM, ...)
+    data = work.data
+    return cls(grid, data, name=da.name, units=da.attrs.get("units"))
+
+
+@xr.register_dataarray_accessor("fieldgrad")
+class FieldgradAccessor:
+    """fieldgrad operators on an ``xarray.DataArray``: ``da.fieldgrad.gradient_norm()``.
+
+    The grid comes from the attributes written by fieldgrad, or is inferred
+    from the dimension names (see :mod:`fieldgrad.xarray_support`).  Results
+    keep the DataArray's dimension order and coordinates; dask-backed data
+    stays lazy.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> import fieldgrad as fg
+    >>> x = np.linspace(0, 1, 51)
+    >>> da = xr.DataArray(np.add.outer(3 * x, 4 * x), dims=("x", "y"), coords={"x": x, "y": x})
+    >>> bool(np.allclose(da.fieldgrad.gradient_norm(), 5.0))
+    True
+    """
+
+    def __init__(self, xarray_obj: xr.DataArray) -> None:
+        self._obj = xarray_obj
+
+    def _run(self, op: Any) -> xr.DataArray:
+        work, grid, back = _grid_of(self._obj)
+        field = ScalarField(
+            grid, work.data, name=self._obj.name, units=self._obj.attrs.get("units")
+        )
+        result = op(field)
+        out = result.to_xarray()
+        if isinstance(result, ScalarField):
+            out = out.assign_coords({a: work[a] for a in grid.axes})
+        return back(out)
+
+    def to_field(self) -> ScalarField | VectorField:
+        """The DataArray as a fieldgrad field."""
+        return field_from_dataarray(self._obj)
+
+    @property
+    def grid(self) -> Grid:
+        """The grid inferred for this DataArray."""
+        return _grid_of(self._obj)[1]
+
+    def gradient_norm(
+        self, ord: Any = 2, *, order: int = 2, engine: str | None = None
+    ) -> xr.DataArray:
+        """Gradient norm (see :func:`fieldgrad.gradient_norm`)."""
+        return self._run(lambda f: f.gradient_norm(ord, order=order, engine=engine))
+
+    def gradient(self, order: int = 2, *, engine: str | None = None) -> xr.DataArray:
+        """Gradient components along a new ``component`` dimension."""
+        return self._run(lambda f: f.gradient(order, engine=engine))
+
+    def laplacian(self, order: int = 2, *, engine: str | None = None) -> xr.DataArray:
+        """Laplacian (see :func:`fieldgrad.laplacian`)."""
+        return self._run(lambda f: f.laplacian(order, engine=engine))
