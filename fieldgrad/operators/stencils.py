@@ -73,7 +73,7 @@ def half_width(m: int, order: int) -> int:
 
 def stencil_size(m: int, order: int) -> int:
     """Points of a one-sided stencil of derivative ``m`` at accuracy ``order``."""
-    return m + order
+    return m + order + 1
 
 
 @dataclass(frozen=True)
