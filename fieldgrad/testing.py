@@ -368,7 +368,8 @@ def convergence_table(cases: Sequence[ConvergenceCase] = CONVERGENCE_CASES) -> s
     accuracy order.
     """
     lines = [
-        "| grid | operator | order 2: measured | error (finest) | order 4: measured | error (finest) |",
+        "| grid | operator | order 2: measured | finest error "
+        "| order 4: measured | finest error |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for case in cases:
