@@ -26,11 +26,6 @@ from fieldgrad.learning import (
 TOL = 1e-6
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(1234)
-
-
 LAYERS = {
     "dense": (lambda: Dense(5, 3, rng=0), (4, 5)),
     "dense_3d_input": (lambda: Dense(5, 3, rng=0), (2, 4, 5)),

@@ -6,11 +6,6 @@ import pytest
 from fieldgrad.learning import AvgPool2d, Conv2d, MaxPool2d, ReLU, Sequential
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(42)
-
-
 @pytest.mark.parametrize("k", [2, 3, 4])
 def test_max_pooling_preserves_the_gradient_norm_exactly(k, rng):
     pool = MaxPool2d(k)

@@ -21,11 +21,6 @@ from fieldgrad.learning import (
 )
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(5)
-
-
 def test_conv_matches_a_direct_sum(rng):
     conv = Conv2d(2, 3, (2, 3), padding=1, rng=0)
     conv.params["b"][:] = [0.5, -1.0, 2.0]

@@ -14,11 +14,6 @@ from fieldgrad.vision import (
 )
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(7)
-
-
 @pytest.mark.parametrize("sigma", [0.0, 1.0, 2.0])
 def test_vertical_step_gives_a_one_pixel_line_at_the_step(sigma):
     image = np.zeros((20, 24))

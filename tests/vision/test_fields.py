@@ -8,11 +8,6 @@ from fieldgrad.grids import CartesianGrid, PolarGrid
 from fieldgrad.vision import edges, gradient_magnitude, image_gradient
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(11)
-
-
 def test_field_uses_the_grid_spacing(rng):
     grid = CartesianGrid(bounds=[(0, 4), (0, 2)], shape=(8, 8))
     data = rng.standard_normal(grid.shape)

@@ -15,11 +15,6 @@ from fieldgrad.vision import (
 METHODS = ["central", "sobel", "scharr"]
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(20240611)
-
-
 def test_central_equals_numpy_gradient(rng):
     image = rng.standard_normal((17, 23))
     gy, gx = image_gradient(image, method="central")
