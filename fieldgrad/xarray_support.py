@@ -68,20 +68,20 @@ def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
     ll = _latlon(dims)
     if ll is not None:
         lat, lon = ll
-        work = da.rename({lat: "theta", lon: "phi"})
-        work = work.assign_coords(
-            theta=np.deg2rad(90.0 - da[lat].values), phi=np.deg2rad(da[lon].values)
-        )
-        work = work.sortby("theta").transpose(..., "theta", "phi")
+        # colatitude increases from north to south: sort the rows that way
+        order = np.argsort(90.0 - da[lat].values, kind="stable")
+        work = da.isel({lat: order}).rename({lat: "theta", lon: "phi"})
+        theta = np.deg2rad(90.0 - da[lat].values[order])
+        work = work.assign_coords(theta=theta, phi=np.deg2rad(da[lon].values))
+        work = work.transpose(..., "theta", "phi")
         radius = float(da.attrs.get("radius", EARTH_RADIUS))
-        grid = SphereSurface.from_coords(
-            {"theta": work["theta"].values, "phi": work["phi"].values}, radius=radius
-        )
+        grid = SphereSurface.from_coords({"theta": theta, "phi": work["phi"].values}, radius=radius)
+        inverse = np.argsort(order)
 
         def back(result: xr.DataArray) -> xr.DataArray:
-            out = result.rename({"theta": lat, "phi": lon})
-            out = out.assign_coords({lat: 90.0 - np.rad2deg(out[lat].values), lon: da[lon].values})
-            return out.sel({lat: da[lat].values}).transpose(*[d for d in da.dims if d in out.dims])
+            out = result.isel(theta=inverse).rename({"theta": lat, "phi": lon})
+            out = out.assign_coords({lat: da[lat].values, lon: da[lon].values})
+            return out.transpose(*[d for d in da.dims if d in out.dims])
 
         return work, grid, back
     key = frozenset(dims)

@@ -107,5 +107,6 @@ def interpolate(
         rgi = RegularGridInterpolator(
             [coords[k] for k in axes], squeezed, method=method, bounds_error=False, fill_value=None
         )
-        out.append(rgi(pts[..., axes]))
+        flat = pts[..., axes].reshape(-1, len(axes))
+        out.append(rgi(flat).reshape(pts.shape[:-1]))
     return out[0] if isinstance(field, ScalarField) else np.stack(out, axis=-1)
