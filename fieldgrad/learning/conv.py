@@ -53,7 +53,9 @@ class Conv2d(Layer):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         super().__init__()
-        kh, kw = (kernel_size, kernel_size) if np.isscalar(kernel_size) else kernel_size
+        if isinstance(kernel_size, int):
+            kernel_size = (kernel_size, kernel_size)
+        kh, kw = (int(n) for n in kernel_size)
         if min(in_channels, out_channels, kh, kw) < 1 or padding < 0:
             msg = (
                 "channels and kernel size must be >= 1 and padding >= 0, got "

@@ -47,13 +47,16 @@ def _as_image(image: Any) -> tuple[np.ndarray, tuple[float, float], tuple[str, s
         if not isinstance(grid, CartesianGrid) or grid.ndim != 2:
             msg = f"image field must live on a 2-D CartesianGrid, got {grid!r}"
             raise TypeError(msg)
-        spacing = tuple(grid.spacing)
-        if len(spacing) != 2 or not all(np.isscalar(h) and float(h) > 0 for h in spacing):
-            msg = f"image grid must be uniform with spacing > 0 on both axes, got {spacing!r}"
+        dy, dx = grid.spacing
+        if not (isinstance(dy, float | int) and isinstance(dx, float | int) and min(dy, dx) > 0):
+            msg = f"image grid must be uniform with spacing > 0 on both axes, got {grid.spacing!r}"
             raise ValueError(msg)
-        modes = tuple("wrap" if p else "nearest" for p in grid.periodic)
+        modes = (
+            "wrap" if grid.periodic[0] else "nearest",
+            "wrap" if grid.periodic[1] else "nearest",
+        )
         data = to_luminance(np.asarray(image.data))
-        return data, (float(spacing[0]), float(spacing[1])), modes, image  # type: ignore[return-value]
+        return data, (float(dy), float(dx)), modes, image
     data = to_luminance(image)
     return data, (1.0, 1.0), ("nearest", "nearest"), None
 
