@@ -1,0 +1,676 @@
+"""Matplotlib figures that draw fields in their grid's true geometry.
+
+A polar field is a disk (or an annulus) in the plane, not an r-theta
+rectangle; an axisymmetric pipe is its longitudinal section, mirrored to
+negative r; a field on the sphere is a map in longitude and latitude (or a
+globe, :func:`plot_sphere_3d`); a spherical (r, theta, phi) field is its
+meridional section; a 3-D Cartesian or cylindrical field is a slice.
+
+Each grid kind turns its data into a :class:`Picture`: cell corners and
+values for ``pcolormesh``, cell centres for contours and arrows, in-plane
+vector components, axis labels.  Pictures are registered by grid kind
+(:func:`register_picture`), so a new grid needs no change here.
+:func:`plot_field` (and ``field.plot()``) draws any picture the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .fields import ScalarField, VectorField
+from .grids.base import Grid
+
+__all__ = [
+    "Picture",
+    "cell_corners",
+    "plot_field",
+    "plot_sphere_3d",
+    "register_picture",
+]
+
+#: Colour map of fields of one sign, and of fields of both signs (centred on 0).
+SEQUENTIAL_CMAP, DIVERGING_CMAP = "viridis", "RdBu_r"
+#: Arrows drawn along each axis of a picture (the field is subsampled).
+ARROWS_PER_AXIS = 18
+#: Angular cells wider than this are subdivided so that arcs look round.
+MAX_ARC_STEP = math.radians(2.0)
+#: Matplotlib projections whose data coordinates are longitude and latitude in radians.
+GEO_PROJECTIONS = ("mollweide", "hammer", "aitoff", "lambert")
+#: Beyond this ratio of extents a Cartesian picture is drawn with a free aspect ratio.
+MAX_EQUAL_ASPECT = 8.0
+#: A picture drawn to scale that fills less than this share of its axes' height gets
+#: its colour bar below.
+WIDE_PICTURE = 0.5
+#: Faces of the 3-D globe along each axis, at most (the data is subsampled).
+GLOBE_FACES = (90, 180)
+
+
+@dataclass
+class Picture:
+    """A field as a flat picture: what :func:`plot_field` draws.
+
+    Attributes
+    ----------
+    x, y : ndarray, shape (M + 1, N + 1)
+        Cell corners in the plane of the figure.
+    c : ndarray, shape (M, N)
+        Cell values (masked where invalid or outside the domain).
+    xm, ym, cm : ndarray, shape (m, n)
+        Cell centres and values there, for contours.
+    u, v : ndarray, shape (m, n), optional
+        In-plane components of a vector field at the centres.
+    xlabel, ylabel : str
+        Axis labels.
+    aspect : str or float
+        ``"equal"``, ``"auto"`` or a number for ``Axes.set_aspect``.
+    wrap : bool
+        Whether axis 1 of the centres is periodic (contours close the seam).
+    period : float
+        How far ``xm`` moves over one period of a wrapped axis (0 when the
+        coordinates in the plane repeat, 360 on a map in degrees).
+    note : str
+        Where the picture was cut, for the title (e.g. ``"z = 0.5"``).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    c: np.ndarray
+    xm: np.ndarray
+    ym: np.ndarray
+    cm: np.ndarray
+    u: np.ndarray | None = None
+    v: np.ndarray | None = None
+    xlabel: str = ""
+    ylabel: str = ""
+    aspect: str | float = "equal"
+    wrap: bool = False
+    period: float = 0.0
+    note: str = ""
+
+
+PictureFunc = Callable[..., Picture]
+_PICTURES: dict[str, PictureFunc] = {}
+
+
+def register_picture(kind: str) -> Callable[[PictureFunc], PictureFunc]:
+    """Register how fields on grids of ``kind`` become a :class:`Picture`.
+
+    The function is called as ``func(grid, values, vector, at=..., geo=...)``
+    with ``values`` of the grid's shape, ``vector`` of shape
+    ``(ndim,) + shape`` or None, ``at`` the requested cut (or None) and
+    ``geo`` whether the axes is a longitude-latitude projection.
+
+    Examples
+    --------
+    >>> from fieldgrad.plotting import register_picture
+    >>> sorted(register_picture.__globals__["_PICTURES"])[:2]
+    ['cartesian', 'cylindrical']
+    """
+
+    def decorate(func: PictureFunc) -> PictureFunc:
+        _PICTURES[kind] = func
+        return func
+
+    return decorate
+
+
+def cell_corners(grid: Grid) -> tuple[np.ndarray, ...]:
+    """Cell faces along each axis: the domain bounds and the midpoints between points.
+
+    A periodic axis ends where it starts, one period on, so the mesh closes
+    its seam.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> r, theta = cell_corners(fg.PolarGrid(radius=(0, 1), shape=(4, 8)))
+    >>> r.tolist(), bool(np.isclose(theta[-1], 2 * np.pi))
+    ([0.0, 0.25, 0.5, 0.75, 1.0], True)
+    """
+    out = []
+    for x, (lo, hi) in zip(grid.coords.values(), grid.bounds, strict=True):
+        out.append(np.concatenate([[lo], (x[1:] + x[:-1]) / 2, [hi]]))
+    return tuple(out)
+
+
+def _refine(corners: np.ndarray, data: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Subdivide angular cells wider than :data:`MAX_ARC_STEP` (values repeated)."""
+    k = int(np.ceil(np.max(np.diff(corners)) / MAX_ARC_STEP))
+    if k <= 1:
+        return corners, data
+    sub = corners[:-1, None] + np.diff(corners)[:, None] * (np.arange(k) / k)
+    return np.append(sub.ravel(), corners[-1]), np.repeat(data, k, axis=axis)
+
+
+def _nearest(x: np.ndarray, at: float | None, default: int) -> int:
+    return default if at is None else int(np.argmin(np.abs(x - at)))
+
+
+def _mirror(
+    corners: np.ndarray, centres: np.ndarray, upper: np.ndarray, lower: np.ndarray, axis: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Join a half plane (``upper``) and its mirror image (``lower``) along ``axis``.
+
+    Returns signed corners, signed centres, values on the cells, values on the
+    centres and the sign of each centre; a hole around 0 is masked.
+    """
+    lower = np.flip(lower, axis=axis)
+    if corners[0] > 0:  # an annulus: a masked gap between the halves
+        gap_shape = list(upper.shape)
+        gap_shape[axis] = 1
+        gap = np.full(gap_shape, np.nan)
+        signed = np.concatenate([-corners[::-1], corners])
+        mid = np.concatenate([-centres[::-1], [0.0], centres])
+        values = np.concatenate([lower, gap, upper], axis=axis)
+        sign = np.concatenate([-np.ones(centres.size), [0.0], np.ones(centres.size)])
+        return signed, mid, values, values, sign
+    signed = np.concatenate([-corners[::-1], corners[1:]])
+    mid = np.concatenate([-centres[::-1], centres])
+    values = np.concatenate([lower, upper], axis=axis)
+    sign = np.concatenate([-np.ones(centres.size), np.ones(centres.size)])
+    return signed, mid, values, values, sign
+
+
+def _aspect(x: np.ndarray, y: np.ndarray) -> str:
+    wx, wy = np.ptp(x), np.ptp(y)
+    if wx == 0 or wy == 0 or max(wx / wy, wy / wx) > MAX_EQUAL_ASPECT:
+        return "auto"
+    return "equal"
+
+
+# --------------------------------------------------------------- pictures by grid
+@register_picture("cartesian")
+def _cartesian(grid: Grid, values: np.ndarray, vector: Any, *, at: Any, geo: bool) -> Picture:
+    note = ""
+    if grid.ndim == 3:  # a slice z = at
+        z = grid.coords["z"]
+        k = _nearest(z, at, z.size // 2)
+        values = values[:, :, k]
+        vector = None if vector is None else vector[:2, :, :, k]
+        note = f"z = {z[k]:.3g}"
+    xc, yc = cell_corners(grid)[:2]
+    x, y = np.meshgrid(xc, yc, indexing="ij")
+    xm, ym = np.meshgrid(grid.coords["x"], grid.coords["y"], indexing="ij")
+    u, v = (None, None) if vector is None else (vector[0], vector[1])
+    return Picture(x, y, values, xm, ym, values, u, v, "x", "y", _aspect(xc, yc), note=note)
+
+
+def _disk(
+    rc: np.ndarray,
+    tc: np.ndarray,
+    r: np.ndarray,
+    t: np.ndarray,
+    values: np.ndarray,
+    vector: Any,
+    to_xy: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    periodic: bool,
+) -> Picture:
+    """An (r, theta) field as a disk, annulus or sector in the plane."""
+    tc_fine, fine = _refine(tc, values, axis=1)
+    x, y = to_xy(*np.meshgrid(rc, tc_fine, indexing="ij"))
+    rm, tm = np.meshgrid(r, t, indexing="ij")
+    xm, ym = to_xy(rm, tm)
+    u = v = None
+    if vector is not None:  # e_r = (cos, sin), e_theta = (-sin, cos)
+        vr, vt = vector[0], vector[1]
+        u = vr * np.cos(tm) - vt * np.sin(tm)
+        v = vr * np.sin(tm) + vt * np.cos(tm)
+    return Picture(x, y, fine, xm, ym, values, u, v, "x", "y", "equal", wrap=periodic)
+
+
+@register_picture("polar")
+def _polar(grid: Grid, values: np.ndarray, vector: Any, *, at: Any, geo: bool) -> Picture:
+    rc, tc = cell_corners(grid)
+    coords = grid.coords
+    return _disk(
+        rc, tc, coords["r"], coords["theta"], values, vector, grid.to_cartesian, grid.periodic[1]
+    )
+
+
+@register_picture("cylindrical")
+def _cylindrical(grid: Grid, values: np.ndarray, vector: Any, *, at: Any, geo: bool) -> Picture:
+    coords = grid.coords
+    if grid.ndim == 3:  # a cross-section z = at: a disk
+        z = coords["z"]
+        k = _nearest(z, at, z.size // 2)
+        rc, tc, _ = cell_corners(grid)
+
+        def to_xy(r: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return grid.to_cartesian(r, t, z[k])[:2]
+
+        vec = None if vector is None else vector[:2, :, :, k]
+        pic = _disk(rc, tc, coords["r"], coords["theta"], values[:, :, k], vec, to_xy, True)
+        pic.note = f"z = {z[k]:.3g}"
+        return pic
+    # axisymmetric (r, z): the longitudinal section, mirrored to -r
+    rc, zc = cell_corners(grid)
+    sc, sm, c, cm, sign = _mirror(rc, coords["r"], values, values, axis=0)
+    y, x = np.meshgrid(sc, zc, indexing="ij")
+    ym, xm = np.meshgrid(sm, coords["z"], indexing="ij")
+    u = v = None
+    if vector is not None:
+        vr = _mirror(rc, coords["r"], vector[0], vector[0], axis=0)[2]
+        vz = _mirror(rc, coords["r"], vector[1], vector[1], axis=0)[2]
+        u, v = vz, vr * sign[:, None]
+    return Picture(x, y, c, xm, ym, cm, u, v, "z", "r", _aspect(zc, sc))
+
+
+@register_picture("spherical")
+def _spherical(grid: Grid, values: np.ndarray, vector: Any, *, at: Any, geo: bool) -> Picture:
+    """The meridional section through the longitudes phi and phi + pi."""
+    coords = grid.coords
+    phi = coords["phi"]
+    j = _nearest(phi, at, 0)
+    rc, tc, _ = cell_corners(grid)
+    half = grid.periodic[2] and phi.size % 2 == 0
+    jj = (j + phi.size // 2) % phi.size if half else j
+    upper, lower = values[:, :, j], values[:, :, jj]
+    if half:
+        sc, sm, c, cm, sign = _mirror(tc, coords["theta"], upper, lower, axis=1)
+    else:
+        sc, sm, c, cm, sign = tc, coords["theta"], upper, upper, np.ones(tc.size - 1)
+    sc_fine, fine = _refine(sc, c, axis=1)
+    r_c, s_c = np.meshgrid(rc, sc_fine, indexing="ij")
+    r_m, s_m = np.meshgrid(coords["r"], sm, indexing="ij")
+    u = v = None
+    if vector is not None:  # in the plane: e_r = (sin s, cos s), e_s = (cos s, -sin s)
+        parts = []
+        for comp in vector[:2]:
+            if half:
+                parts.append(_mirror(tc, coords["theta"], comp[:, :, j], comp[:, :, jj], 1)[2])
+            else:
+                parts.append(comp[:, :, j])
+        vr, vs = parts[0], parts[1] * sign[None, :]
+        u = vr * np.sin(s_m) + vs * np.cos(s_m)
+        v = vr * np.cos(s_m) - vs * np.sin(s_m)
+    d0 = math.degrees(phi[j])
+    xlabel = f"r sin θ   (right: φ = {d0:.0f}°" + (f", left: φ = {d0 + 180:.0f}°)" if half else ")")
+    return Picture(
+        r_c * np.sin(s_c),
+        r_c * np.cos(s_c),
+        fine,
+        r_m * np.sin(s_m),
+        r_m * np.cos(s_m),
+        cm,
+        u,
+        v,
+        xlabel,
+        "z = r cos θ",
+        "equal",
+    )
+
+
+@register_picture("sphere")
+def _sphere_map(grid: Grid, values: np.ndarray, vector: Any, *, at: Any, geo: bool) -> Picture:
+    """Longitude and latitude: radians on a map projection, degrees otherwise."""
+    tc, pc = cell_corners(grid)
+    theta, phi = grid.coords["theta"], grid.coords["phi"]
+    east = north = None
+    if vector is not None:
+        east, north = vector[1], -vector[0]
+    full = grid.periodic[1]
+    if full or geo:  # start the columns at the antimeridian: longitudes in [-pi, pi)
+        k = int(np.searchsorted(pc[:-1], math.pi))
+        if full:
+            pc = np.concatenate([pc[k:] - 2 * math.pi, pc[1 : k + 1]])
+            phi = np.concatenate([phi[k:] - 2 * math.pi, phi[:k]])
+            roll = np.r_[np.arange(k, phi.size), np.arange(k)]
+            values = values[:, roll]
+            if vector is not None:
+                east, north = east[:, roll], north[:, roll]
+        else:
+            pc, phi = (np.mod(a + math.pi, 2 * math.pi) - math.pi for a in (pc, phi))
+    lat_c, lat = math.pi / 2 - tc, math.pi / 2 - theta
+    fine = values
+    if geo:  # curved parallels and meridians on the projection
+        lat_c, fine = _refine(tc, fine, axis=0)
+        lat_c = math.pi / 2 - lat_c
+        pc, fine = _refine(pc, fine, axis=1)
+        scale, aspect = 1.0, "equal"
+    else:
+        scale = 180 / math.pi
+        if not full and np.min(pc) >= math.pi:
+            pc, phi = pc - 2 * math.pi, phi - 2 * math.pi
+        mid = 0.0 if full else float(np.mean(lat))
+        aspect = 1.0 / max(math.cos(mid), 0.1)  # locally true to shape
+    y, x = np.meshgrid(lat_c * scale, pc * scale, indexing="ij")
+    ym, xm = np.meshgrid(lat * scale, phi * scale, indexing="ij")
+    labels = ("longitude (°)", "latitude (°)")
+    period = 2 * math.pi * scale
+    return Picture(x, y, fine, xm, ym, values, east, north, *labels, aspect, full, period)
+
+
+# --------------------------------------------------------------------- drawing
+def _values(field: ScalarField | VectorField) -> np.ndarray:
+    if isinstance(field, VectorField):
+        return np.asarray(field.compute().norm().data, dtype=float)
+    return np.asarray(field.compute().data, dtype=float)
+
+
+def _vector_data(field: Any, vectors: Any) -> np.ndarray | None:
+    if vectors is None or vectors is False:
+        return None
+    if isinstance(vectors, VectorField):
+        if vectors.grid != field.grid:
+            msg = "vectors must be a VectorField on the same grid as the field"
+            raise ValueError(msg)
+        return np.asarray(vectors.compute().data, dtype=float)
+    if vectors is True or vectors == "gradient":
+        vf = field if isinstance(field, VectorField) else field.gradient()
+        if vectors == "gradient" and isinstance(field, VectorField):
+            msg = "vectors='gradient' needs a ScalarField; a VectorField draws itself"
+            raise ValueError(msg)
+        return np.asarray(vf.compute().data, dtype=float)
+    msg = f"vectors must be None, True, 'gradient' or a VectorField, got {vectors!r}"
+    raise ValueError(msg)
+
+
+def _label(field: Any) -> str:
+    name = field.name or "value"
+    if isinstance(field, VectorField):
+        name = f"|{name}|"
+    return f"{name} [{field.units}]" if field.units else name
+
+
+def _new_axes(field: Any, projection: str | None) -> Any:
+    import matplotlib.pyplot as plt
+
+    if projection is None and field.grid.kind == "sphere" and field.grid.periodic[1]:
+        projection = "mollweide"
+    if projection in (None, "equirectangular"):
+        projection = None
+    fig = plt.figure(figsize=(8, 4.8) if projection in GEO_PROJECTIONS else (6.4, 5.2))
+    return fig.add_subplot(projection=projection)
+
+
+def _colour_options(values: np.ndarray, cmap: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """viridis for one sign; RdBu_r centred on zero when the data has both signs."""
+    finite = values[np.isfinite(values)]
+    both = finite.size and finite.min() < 0 < finite.max()
+    user_limits = any(k in kwargs for k in ("norm", "vmin", "vmax"))
+    options = dict(kwargs)
+    if cmap is None:
+        cmap = DIVERGING_CMAP if both and not user_limits else SEQUENTIAL_CMAP
+        if both and not user_limits:
+            vmax = float(np.abs(finite).max())
+            options.update(vmin=-vmax, vmax=vmax)
+    options["cmap"] = cmap
+    return options
+
+
+def _wrapped(pic: Picture) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not pic.wrap:
+        return pic.xm, pic.ym, pic.cm
+    close = [np.concatenate([a, a[:, :1]], axis=1) for a in (pic.xm, pic.ym, pic.cm)]
+    close[0][:, -1] += pic.period
+    return close[0], close[1], close[2]
+
+
+def _draw_vectors(ax: Any, pic: Picture, style: str, unit_arrows: bool) -> Any:
+    u, v = np.ma.masked_invalid(pic.u), np.ma.masked_invalid(pic.v)
+    if unit_arrows:
+        size = np.ma.hypot(u, v)
+        size = np.ma.masked_equal(size, 0.0)
+        u, v = u / size, v / size
+    if style == "stream":
+        if np.allclose(pic.xm, pic.xm[:, :1]) and np.allclose(pic.ym, pic.ym[:1, :]):
+            x, y, u, v = pic.xm[:, 0], pic.ym[0, :], u.T, v.T
+        elif np.allclose(pic.xm, pic.xm[:1, :]) and np.allclose(pic.ym, pic.ym[:, :1]):
+            x, y = pic.xm[0, :], pic.ym[:, 0]
+        else:
+            msg = "vector_style='stream' needs a rectilinear picture (Cartesian grid, pipe section)"
+            raise ValueError(msg)
+        return ax.streamplot(x, y, u, v, color="white", linewidth=0.8, density=1.3, zorder=3)
+    if style != "quiver":
+        msg = f"vector_style must be 'quiver' or 'stream', got {style!r}"
+        raise ValueError(msg)
+    keep = _spread(pic)
+    x, y, u, v = pic.xm.ravel()[keep], pic.ym.ravel()[keep], u.ravel()[keep], v.ravel()[keep]
+    options: dict[str, Any] = {}
+    if pic.aspect == "equal" and getattr(ax, "name", "") not in GEO_PROJECTIONS:
+        # lengths in data units: the longest arrow spans most of the gap between arrows
+        biggest = float(np.ma.max(np.ma.hypot(u, v))) if np.ma.count(u) else 0.0
+        if biggest > 0:
+            gap = max(np.ptp(pic.x), np.ptp(pic.y)) / ARROWS_PER_AXIS
+            options = dict(angles="xy", scale_units="xy", scale=biggest / (0.9 * gap))
+    return ax.quiver(
+        x, y, u, v, color="white", edgecolor="black", linewidth=0.4, pivot="mid", zorder=3,
+        **options,
+    )  # fmt: skip
+
+
+def _spread(pic: Picture) -> np.ndarray:
+    """Indices of cell centres spread evenly over the picture, about one per lattice cell."""
+    x, y = pic.xm.ravel(), pic.ym.ravel()
+    ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(np.ma.filled(pic.cm, np.nan).ravel())
+    wx, wy = np.ptp(pic.x), np.ptp(pic.y)
+    if pic.aspect == "equal":
+        wx = wy = max(wx, wy)
+    dx, dy = (max(w, 1e-300) / ARROWS_PER_AXIS for w in (wx, wy))
+    ix, iy = np.floor((x - pic.x.min()) / dx), np.floor((y - pic.y.min()) / dy)
+    dist = np.hypot((x - pic.x.min()) / dx - ix - 0.5, (y - pic.y.min()) / dy - iy - 0.5)
+    key = np.where(ok, ix * (4 * ARROWS_PER_AXIS) + iy, -1)
+    order = np.lexsort((dist, key))
+    _, first = np.unique(key[order], return_index=True)
+    chosen = order[first]
+    return chosen[key[chosen] >= 0]
+
+
+def _colorbar(ax: Any, mappable: Any, label: str, pic: Picture, *, geo: bool) -> Any:
+    """A colour bar beside the picture, or below a map or a wide picture drawn to scale."""
+    horizontal, shrink = geo, 0.7 if geo else 0.9
+    if pic.aspect == "equal" and not geo:
+        box = ax.get_position(original=True)
+        width, height = box.width * ax.figure.get_figwidth(), box.height * ax.figure.get_figheight()
+        drawn = width * np.ptp(pic.y) / max(np.ptp(pic.x), 1e-300) / height  # share of the height
+        if drawn < WIDE_PICTURE:
+            horizontal, shrink = True, 0.9
+            ax.set_anchor("S")  # the picture sits just above its colour bar
+        else:
+            shrink = float(np.clip(0.9 * drawn, 0.3, 0.9))
+    return ax.figure.colorbar(
+        mappable,
+        ax=ax,
+        label=label,
+        orientation="horizontal" if horizontal else "vertical",
+        shrink=shrink,
+        pad=0.08 if geo else (0.12 if horizontal else 0.04),
+        aspect=40 if horizontal else 20,
+    )
+
+
+def plot_field(
+    field: ScalarField | VectorField,
+    ax: Any = None,
+    *,
+    contours: int | Sequence[float] | None = None,
+    cmap: Any = None,
+    colorbar: bool = True,
+    vectors: Any = None,
+    vector_style: str = "quiver",
+    unit_arrows: bool = False,
+    contour_field: ScalarField | None = None,
+    at: float | None = None,
+    projection: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Draw a field in its grid's true geometry.
+
+    Parameters
+    ----------
+    field : ScalarField or VectorField
+        The field; a vector field is drawn as its norm with arrows.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default (a Mollweide map for a field
+        on the whole sphere).  On a longitude-latitude projection
+        (``"mollweide"``, ``"hammer"``, ...) sphere fields use radians,
+        elsewhere degrees.
+    contours : int or sequence of float, optional, keyword-only
+        Number of contour levels, or the levels.
+    cmap : str or Colormap, optional, keyword-only
+        Default ``"viridis"``, or ``"RdBu_r"`` centred on 0 for data of both signs.
+    colorbar : bool, keyword-only
+        Draw a colour bar labelled with the field's name and units.
+    vectors : None, True, "gradient" or VectorField, keyword-only
+        Arrows to draw over the colours: the field's gradient (``True`` or
+        ``"gradient"`` for a scalar field), the field itself (``True`` for a
+        vector field, the default there) or another vector field on the same
+        grid.  Components are turned into directions in the figure's plane.
+    vector_style : {"quiver", "stream"}, keyword-only
+        Arrows, or stream lines (rectilinear pictures only).
+    unit_arrows : bool, keyword-only
+        Draw arrows of equal length (directions only).
+    contour_field : ScalarField, optional, keyword-only
+        Draw the contours of this field (same grid) instead of ``field``'s.
+    at : float, optional, keyword-only
+        Where to cut a 3-D grid: z of a Cartesian or cylindrical grid, the
+        longitude phi of a spherical grid's meridional section (radians).
+    projection : str, optional, keyword-only
+        Projection of the new axes when ``ax`` is None (sphere fields:
+        ``"mollweide"`` or ``"equirectangular"``).
+    **kwargs
+        Passed to ``pcolormesh`` (``vmin``, ``vmax``, ``norm``, ...) or, for
+        1-D fields, to ``plot``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> grid = fg.PolarGrid(radius=(0, 1), shape=(32, 64))
+    >>> T = fg.ScalarField.from_function(grid, lambda r, theta: r**4 * np.cos(4 * theta),
+    ...                                  name="T", units="K")
+    >>> ax = plot_field(T, contours=8, vectors="gradient")
+    >>> mesh = ax.collections[0]
+    >>> xy = mesh.get_coordinates()
+    >>> float(np.round(xy[..., 0].min(), 6)), float(np.round(xy[..., 1].max(), 6))
+    (-1.0, 1.0)
+    >>> ax.figure.axes[-1].get_ylabel()
+    'T [K]'
+    """
+    if not isinstance(field, ScalarField | VectorField):
+        msg = f"field must be a ScalarField or VectorField, got {type(field).__name__}"
+        raise TypeError(msg)
+    grid = field.grid
+    if ax is None:
+        ax = _new_axes(field, projection)
+    if isinstance(field, VectorField) and vectors is None:
+        vectors = True
+    values = _values(field)
+    if grid.ndim == 1:
+        x = next(iter(grid.coords.values()))
+        y = field.compute().data[0] if isinstance(field, VectorField) else values
+        ax.plot(x, y, **kwargs)
+        ax.set(xlabel=grid.axes[0], ylabel=_label(field))
+        if field.name and not ax.get_title():
+            ax.set_title(field.name)
+        return ax
+    if grid.kind not in _PICTURES:
+        msg = f"field.grid must be one of the kinds {sorted(_PICTURES)}, got {grid.kind!r}"
+        raise TypeError(msg)
+    picture = _PICTURES[grid.kind]
+    geo = getattr(ax, "name", "") in GEO_PROJECTIONS
+    pic = picture(grid, values, _vector_data(field, vectors), at=at, geo=geo)
+    options = _colour_options(pic.cm, cmap, kwargs)
+    mesh = ax.pcolormesh(pic.x, pic.y, np.ma.masked_invalid(pic.c), shading="flat", **options)
+    if contours is not None or contour_field is not None:
+        if contour_field is not None:
+            levels = picture(grid, _values(contour_field), None, at=at, geo=geo).cm
+            pic.cm = levels
+        xm, ym, cm = _wrapped(pic)
+        finite = cm[np.isfinite(cm)]
+        if finite.size and finite.min() < finite.max():
+            levels = 10 if contours is None else contours
+            ax.contour(xm, ym, np.ma.masked_invalid(cm), levels=levels, colors="k",
+                       linewidths=0.7, alpha=0.7)  # fmt: skip
+    if pic.u is not None:
+        _draw_vectors(ax, pic, vector_style, unit_arrows)
+    if not geo:
+        ax.set_aspect(pic.aspect)
+    if colorbar:
+        _colorbar(ax, mesh, _label(field), pic, geo=geo)
+    ax.set_xlabel(pic.xlabel)
+    ax.set_ylabel(pic.ylabel)
+    if geo:
+        ax.grid(True, alpha=0.4)
+    if field.name and not ax.get_title():
+        ax.set_title(f"{field.name} ({pic.note})" if pic.note else field.name)
+    return ax
+
+
+def plot_sphere_3d(
+    field: ScalarField,
+    ax: Any = None,
+    *,
+    cmap: Any = None,
+    colorbar: bool = True,
+    elev: float = 25.0,
+    azim: float = -60.0,
+    **kwargs: Any,
+) -> Any:
+    """Draw a field on a :class:`~fieldgrad.SphereSurface` as a coloured globe.
+
+    Parameters
+    ----------
+    field : ScalarField
+        A field on a sphere surface (the whole sphere or a patch).
+    ax : 3-D matplotlib Axes, optional
+        Default: a new figure with ``projection="3d"``.
+    cmap, colorbar
+        As in :func:`plot_field`.
+    elev, azim : float, keyword-only
+        Viewing angles in degrees.
+    **kwargs
+        Passed to ``plot_surface``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import fieldgrad as fg
+    >>> grid = fg.SphereSurface(radius=2.0, shape=(18, 36))
+    >>> f = fg.ScalarField.from_function(grid, lambda x, y, z: z, coords="cartesian", name="z")
+    >>> ax = plot_sphere_3d(f)
+    >>> ax.name
+    '3d'
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    grid = field.grid
+    if grid.kind != "sphere":
+        msg = f"field must live on a SphereSurface, got a {type(grid).__name__}"
+        raise TypeError(msg)
+    if ax is None:
+        ax = plt.figure(figsize=(6, 5.5)).add_subplot(projection="3d")
+    values = _values(field)
+    step = max(1, math.ceil(max(n / f for n, f in zip(grid.shape, GLOBE_FACES, strict=True))))
+    tc, pc = (c[::step] if (c.size - 1) % step == 0 else np.append(c[::step], c[-1])
+              for c in cell_corners(grid))  # fmt: skip
+    cells = values[::step, ::step][: tc.size - 1, : pc.size - 1]
+    options = _colour_options(cells, cmap, {})
+    norm = Normalize(options.get("vmin", np.nanmin(cells)), options.get("vmax", np.nanmax(cells)))
+    mappable = ScalarMappable(norm=norm, cmap=options["cmap"])
+    x, y, z = grid.to_cartesian(*np.meshgrid(tc, pc, indexing="ij"))
+    faces = mappable.to_rgba(cells)
+    ax.plot_surface(x, y, z, facecolors=faces, rstride=1, cstride=1, shade=False, **kwargs)
+    ax.set_box_aspect((1, 1, 1))
+    ax.view_init(elev=elev, azim=azim)
+    ax.set(xlabel="x", ylabel="y", zlabel="z")
+    if colorbar:
+        ax.figure.colorbar(mappable, ax=ax, label=_label(field), shrink=0.6, pad=0.1)
+    if field.name and not ax.get_title():
+        ax.set_title(field.name)
+    return ax
