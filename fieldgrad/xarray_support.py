@@ -75,7 +75,9 @@ def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
         work = work.assign_coords(theta=theta, phi=np.deg2rad(da[lon].values))
         work = work.transpose(..., "theta", "phi")
         radius = float(da.attrs.get("radius", EARTH_RADIUS))
-        grid = SphereSurface.from_coords({"theta": theta, "phi": work["phi"].values}, radius=radius)
+        sphere = SphereSurface.from_coords(
+            {"theta": theta, "phi": work["phi"].values}, radius=radius
+        )
         inverse = np.argsort(order)
 
         def back(result: xr.DataArray) -> xr.DataArray:
@@ -83,29 +85,29 @@ def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
             out = out.assign_coords({lat: da[lat].values, lon: da[lon].values})
             return out.transpose(*[d for d in da.dims if d in out.dims])
 
-        return work, grid, back
-    key = frozenset(dims)
+        return work, sphere, back
+    key = frozenset(str(d) for d in dims)
     if key not in KNOWN_DIMS:
         known = sorted("/".join(sorted(k)) for k in KNOWN_DIMS) + ["lat/lon"]
         msg = f"cannot infer a grid from dimensions {dims}: expected one of {known}"
         raise ValueError(msg)
     cls = KNOWN_DIMS[key]
-    order = CANONICAL_ORDER.get(cls)
     if cls is CylindricalGrid:
-        order = ("r", "theta", "z") if "theta" in key else ("r", "z")
-    assert order is not None
-    order = tuple(a for a in order if a in key)
-    work = da.transpose(..., *order)
-    coords = {a: work[a].values for a in order}
+        names: tuple[str, ...] = ("r", "theta", "z") if "theta" in key else ("r", "z")
+    else:
+        names = CANONICAL_ORDER[cls]
+    axes = tuple(a for a in names if a in key)
+    work = da.transpose(..., *axes)
+    coords = {a: work[a].values for a in axes}
     if cls is SphereSurface:
-        grid = SphereSurface.from_coords(coords, radius=float(da.attrs.get("radius", 1.0)))
+        grid: Grid = SphereSurface.from_coords(coords, radius=float(da.attrs.get("radius", 1.0)))
     else:
         grid = cls.from_coords(coords)
 
-    def back(result: xr.DataArray) -> xr.DataArray:
+    def restore(result: xr.DataArray) -> xr.DataArray:
         return result.transpose(*[d for d in da.dims if d in result.dims])
 
-    return work, grid, back
+    return work, grid, restore
 
 
 def _grid_of(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
@@ -128,7 +130,8 @@ def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
     if cls is VectorField:
         work = work.transpose(COMPONENT_DIM, ...)
     data = work.data
-    return cls(grid, data, name=da.name, units=da.attrs.get("units"))
+    name = None if da.name is None else str(da.name)
+    return cls(grid, data, name=name, units=da.attrs.get("units"))
 
 
 @xr.register_dataarray_accessor("fieldgrad")
@@ -156,9 +159,8 @@ class FieldgradAccessor:
 
     def _run(self, op: Any) -> xr.DataArray:
         work, grid, back = _grid_of(self._obj)
-        field = ScalarField(
-            grid, work.data, name=self._obj.name, units=self._obj.attrs.get("units")
-        )
+        name = None if self._obj.name is None else str(self._obj.name)
+        field = ScalarField(grid, work.data, name=name, units=self._obj.attrs.get("units"))
         result = op(field)
         out = result.to_xarray()
         if isinstance(result, ScalarField):

@@ -380,12 +380,15 @@ class Grid:
         """The 1-D factor of the volume element along ``axis`` as a function."""
         funcs = [self._factor_functions().get((i, axis)) for i in range(self.ndim)]
         funcs.append(self._volume_functions().get(axis))
-        funcs = [f for f in funcs if f is not None]
-        if not funcs:
+        present: list[Factor] = [f for f in funcs if f is not None]
+        if not present:
             return None
 
         def product(x: np.ndarray) -> np.ndarray:
-            return math.prod(np.asarray(f(x), dtype=float) for f in funcs)
+            out = np.ones_like(np.asarray(x, dtype=float))
+            for f in present:
+                out = out * np.asarray(f(x), dtype=float)
+            return out
 
         return product
 

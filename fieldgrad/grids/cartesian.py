@@ -78,6 +78,7 @@ class CartesianGrid(Grid):
         *,
         periodic: bool | Sequence[bool] = False,
         bounds: Sequence[tuple[float, float]] | None = None,
+        **_: Any,
     ) -> CartesianGrid:
         """Cartesian grid from explicit coordinates (``x``, ``y``, ``z``), uniform or not.
 

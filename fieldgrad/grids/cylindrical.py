@@ -68,7 +68,7 @@ class CylindricalGrid(Grid):
             bounds = [rb, zb]
         else:
             bounds = [rb, (0.0, FULL_CIRCLE), zb]
-        coords = [cell_centres(*b, k) for b, k in zip(bounds, n, strict=True)]
+        coords = [cell_centres(b[0], b[1], k) for b, k in zip(bounds, n, strict=True)]
         self._setup(coords, bounds, len(n) == 3)
 
     def _setup(self, coords: list, bounds: list, full: bool) -> None:

@@ -82,7 +82,7 @@ class SphereSurface(Grid):
         n = check_shape(shape, 2)
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
         pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
-        coords = [cell_centres(*b, k) for b, k in zip((tb, pb), n, strict=True)]
+        coords = [cell_centres(b[0], b[1], k) for b, k in zip((tb, pb), n, strict=True)]
         self._setup(coords, [tb, pb], covers_circle(*pb), radius)
 
     def _setup(self, coords: list, bounds: list, full: bool, radius: Any) -> None:

@@ -83,7 +83,7 @@ class SphericalGrid(Grid):
         rb = check_range("radius", radius, lo=0.0)
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
         pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
-        coords = [cell_centres(*b, k) for b, k in zip((rb, tb, pb), n, strict=True)]
+        coords = [cell_centres(b[0], b[1], k) for b, k in zip((rb, tb, pb), n, strict=True)]
         self._setup(coords, [rb, tb, pb], covers_circle(*pb))
 
     def _setup(self, coords: list, bounds: list, full: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -180,7 +181,9 @@ def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr
             f"{order}: need at least {size}, got {n}"
         )
         raise ValueError(msg)
-    rows, cols, vals = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for i in range(n):
         c = i + ext.lo
         if c - hw >= 0 and c + hw < x.size:
@@ -241,7 +244,7 @@ def fill_axis_points(
             values = np.tensordot(
                 np.take(ext_data, keep, axis=axis + leading), weights, ([axis + leading], [0])
             )
-            slicer = [slice(None)] * data.ndim
+            slicer: list[Any] = [slice(None)] * data.ndim
             slicer[axis + leading] = index
             data[tuple(slicer)] = values
     return data
