@@ -10,14 +10,44 @@ from .electrostatics import (
     point_charge_potential,
     point_charges_potential,
 )
+from .flow import (
+    BLOOD_DENSITY,
+    BLOOD_VISCOSITY,
+    MMHG,
+    flow_rate,
+    poiseuille_pressure,
+    poiseuille_pressure_gradient,
+    poiseuille_velocity,
+    reynolds_number,
+)
+from .terrain import (
+    ContourSpacing,
+    contour_spacing_gradient,
+    east_north_gradient,
+    hillshade,
+    slope_degrees,
+)
 
 __all__ = [
+    "BLOOD_DENSITY",
+    "BLOOD_VISCOSITY",
     "COULOMB_CONSTANT",
+    "ContourSpacing",
+    "MMHG",
     "VACUUM_PERMITTIVITY",
+    "contour_spacing_gradient",
     "dipole_potential",
+    "east_north_gradient",
     "electric_field",
+    "flow_rate",
     "flux_through_sphere",
+    "hillshade",
     "point_charge_field",
     "point_charge_potential",
     "point_charges_potential",
+    "poiseuille_pressure",
+    "poiseuille_pressure_gradient",
+    "poiseuille_velocity",
+    "reynolds_number",
+    "slope_degrees",
 ]
