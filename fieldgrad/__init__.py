@@ -5,8 +5,9 @@ Examples
 >>> import numpy as np
 >>> import fieldgrad as fg
 >>> grid = fg.SphereSurface(radius=1.0, shape=(90, 180))
->>> d = fg.ScalarField.from_function(grid, lambda theta, phi: theta)   # distance from the pole
->>> bool(np.allclose(d.gradient_norm().data, 1.0))
+>>> z = fg.ScalarField.from_function(grid, lambda x, y, z: z, coords="cartesian")
+>>> steepness = z.gradient_norm()                  # |grad z| = sin(theta), poles included
+>>> bool(np.abs(steepness.data - np.sin(grid.coords["theta"])[:, None]).max() < 1e-3)
 True
 """
 

@@ -338,9 +338,9 @@ class VectorField(_Field):
             if any(_is_dask(c) for c in data):
                 import dask.array as da
 
-                data = da.stack([da.asarray(c) for c in data])
+                data = da.stack([da.broadcast_to(da.asarray(c), grid.shape) for c in data])
             else:
-                data = np.stack([np.asarray(c) for c in data])
+                data = np.stack([np.broadcast_to(np.asarray(c), grid.shape) for c in data])
         super().__init__(grid, _as_data(data), name=name, units=units)
         self._check_shape((grid.ndim,) + grid.shape)
 
