@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import fieldgrad as fg
-from fieldgrad.physics.terrain import contour_spacing_gradient
+from fieldgrad.physics import ContourSpacing, contour_spacing_gradient
 from fieldgrad.report import check, write_report
 
 NAME = "contour_spacing"
@@ -44,6 +44,7 @@ HALF_JUMP = (1 / EPS_B - 1 / EPS_A) / 2
 
 
 def log_cosh(u: np.ndarray) -> np.ndarray:
+    """log(cosh(u)) without overflow."""
     return np.logaddexp(u, -u) - np.log(2)
 
 
@@ -59,6 +60,7 @@ PLATE_CHARGE = EPSILON_0 * D_OVER_EPS0 / M_PER_MM  # sigma = D, C/m^2
 
 
 def potential(x: np.ndarray) -> np.ndarray:
+    """Exact V(x) in volts."""
     return V0 - D_OVER_EPS0 * elastance_integral(x)
 
 
@@ -130,11 +132,21 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     return write_report(NAME, rows, outdir)
 
 
-def plot(path, V, E, levels, est, rel_err, xs, predicted, spacing) -> None:
+def plot(
+    path: Path,
+    V: fg.ScalarField,
+    E: fg.ScalarField,
+    levels: np.ndarray,
+    est: ContourSpacing,
+    rel_err: np.ndarray,
+    xs: np.ndarray,
+    predicted: np.ndarray,
+    spacing: dict[str, float],
+) -> None:
     """Equipotentials over the field map, the estimate across the gap, and its error."""
     fig = plt.figure(figsize=(11, 8.5), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.1])
-    ax = top.subplots()
+    cells = fig.add_gridspec(2, 2, height_ratios=[1, 1.1])
+    ax = fig.add_subplot(cells[0, :])
     E.name, E.units = "|grad V| from fieldgrad", "kV/m"
     E.plot(ax=ax, contour_field=V, contours=levels, vmin=0)
     ax.set(
@@ -154,7 +166,7 @@ def plot(path, V, E, levels, est, rel_err, xs, predicted, spacing) -> None:
                 ha="center", va="center", fontsize=11,
                 bbox={"facecolor": "w", "alpha": 0.85, "edgecolor": "none"})  # fmt: skip
 
-    ax1, ax2 = bottom.subplots(1, 2)
+    ax1, ax2 = fig.add_subplot(cells[1, 0]), fig.add_subplot(cells[1, 1])
     ax1.plot(xs, field_strength(xs)[0], "k", lw=1.5, label="exact D / (eps0 eps_r)")
     ax1.plot(V.grid.coords["x"], E.data[:, 0], "C1--", lw=1.2, label="fieldgrad |grad V|")
     ax1.plot(est.midpoints[:, 0], est.gradient_norm, "o", color="C0", ms=4, mfc="none",

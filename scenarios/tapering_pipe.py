@@ -13,6 +13,7 @@ and integrated over every cross-section: it carries the prescribed flow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -47,10 +48,12 @@ SAFETY = 1.25  # margin of the stated tolerances over their leading-order error 
 
 
 def tapered(z: np.ndarray) -> np.ndarray:
+    """Radius of the tapering artery, linear from RADIUS to OUTLET_RADIUS."""
     return RADIUS + (OUTLET_RADIUS - RADIUS) * z / LENGTH
 
 
 def stenosed(z: np.ndarray) -> np.ndarray:
+    """Radius of the stenosed artery: a raised-cosine narrowing around THROAT."""
     s = np.clip((z - THROAT) / STENOSIS_LENGTH, -0.5, 0.5)
     return RADIUS * (1 - SEVERITY * (1 + np.cos(2 * np.pi * s)) / 2)
 
@@ -58,7 +61,7 @@ def stenosed(z: np.ndarray) -> np.ndarray:
 PROFILES = (tapered, stenosed)
 
 
-def pipe_flow(grid: fg.CylindricalGrid, radius) -> dict:
+def pipe_flow(grid: fg.CylindricalGrid, radius: Callable[[np.ndarray], np.ndarray]) -> dict:
     """Pressure, fieldgrad's |dp/dz|, the velocity rebuilt from it and the flow it carries."""
     z = grid.coords["z"]
     p = poiseuille_pressure(z, radius, FLOW)
@@ -130,11 +133,13 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 def plot(path: Path, taper: dict, stenosis: dict) -> None:
     """Velocity in both arteries, pressure along them, and |dp/dz| against the radius."""
     fig = plt.figure(figsize=(13, 10), layout="constrained")
-    maps, curves = fig.subfigures(2, 1, height_ratios=[1.15, 1])
+    cells = fig.add_gridspec(3, 3, height_ratios=[0.6, 0.6, 1])
+    top = fig.add_subplot(cells[0, :])
+    maps = [top, fig.add_subplot(cells[1, :], sharex=top)]
     mm = FuncFormatter(lambda v, _: f"{v / MM:g}")
     vmax = max(taper["velocity"].data.max(), stenosis["velocity"].data.max()) * CM_PER_M
     for ax, case, title in zip(
-        maps.subplots(2, 1, sharex=True),
+        maps,
         (taper, stenosis),
         ("Tapering artery, R: 2 mm to 1 mm", "Artery with a 50 % stenosis"),
         strict=True,
@@ -143,7 +148,7 @@ def plot(path: Path, taper: dict, stenosis: dict) -> None:
         u = fg.ScalarField(grid, case["velocity"].data * CM_PER_M, name="u", units="cm/s")
         u.plot(ax=ax, cmap="magma", vmin=0, vmax=vmax)
         ax.plot(case["z"], case["R"], "w", case["z"], -case["R"], "w", lw=1.5)
-        # Velocity profiles as arrows' envelopes: z + u(r) * scale at a few stations.
+        # Velocity profiles drawn as curves z + u(r) * scale at a few stations.
         scale = 8 * MM / (vmax / CM_PER_M)
         r = np.linspace(-RADIUS, RADIUS, 201)
         for z0 in STATIONS:
@@ -158,11 +163,12 @@ def plot(path: Path, taper: dict, stenosis: dict) -> None:
         )
         ax.xaxis.set_major_formatter(mm)
         ax.yaxis.set_major_formatter(mm)
-        ax.set(ylabel="r (mm)", xlim=(0, LENGTH), ylim=(-RADIUS * 1.05, RADIUS * 1.05))
-        ax.label_outer()
+        ax.set(xlabel="", ylabel="r (mm)", xlim=(0, LENGTH), ylim=(-RADIUS * 1.05, RADIUS * 1.05))
+
+    top.tick_params(labelbottom=False)
     ax.set_xlabel("z along the artery (mm)")
 
-    ax1, ax2, ax3 = curves.subplots(1, 3)
+    ax1, ax2, ax3 = (fig.add_subplot(cells[2, k]) for k in range(3))
     for case, label, colour in ((taper, "tapering", "C0"), (stenosis, "stenosed", "C3")):
         ax1.plot(case["z"] / MM, case["p"] / MMHG, color=colour, label=label)
         ax2.plot(case["z"] / MM, case["grad"] / MMHG / CM_PER_M, color=colour, lw=2.5,

@@ -23,7 +23,7 @@ from matplotlib.colors import LightSource, Normalize
 
 import fieldgrad as fg
 from fieldgrad.grids import EARTH_RADIUS
-from fieldgrad.physics.terrain import hillshade, slope_degrees
+from fieldgrad.physics import hillshade, slope_degrees
 from fieldgrad.report import check, write_report
 
 NAME = "terrain_slope"

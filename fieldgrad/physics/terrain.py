@@ -293,29 +293,29 @@ def contour_spacing_gradient(field: ScalarField, levels: Sequence[float]) -> Con
     ):
         msg = f"field must be a ScalarField on a 2-D CartesianGrid, got {field!r}"
         raise TypeError(msg)
-    levels = np.asarray(levels, dtype=float)
-    if levels.ndim != 1 or levels.size < 2 or np.any(np.diff(levels) <= 0):
+    values = np.asarray(levels, dtype=float)
+    if values.ndim != 1 or values.size < 2 or np.any(np.diff(values) <= 0):
         msg = f"levels must be at least 2 increasing values, got {levels!r}"
         raise ValueError(msg)
     x, y = field.grid.coords["x"], field.grid.coords["y"]
     # contourpy wants z[j, i] at (x[i], y[j]); fieldgrad stores data[i, j]
     gen = contourpy.contour_generator(x, y, np.asarray(field.data).T, line_type="Separate")
-    traced = [[np.asarray(line, dtype=float) for line in gen.lines(lv)] for lv in levels]
+    traced = [[np.asarray(line, dtype=float) for line in gen.lines(lv)] for lv in values]
     parts: list[tuple] = []
-    for k in range(levels.size - 1):
+    for k in range(values.size - 1):
         lower, upper = traced[k], traced[k + 1]
         if not lower or not upper:
             continue
         points = np.concatenate(lower)
         dist, feet, interior = _nearest_on_lines(points, upper)
         keep = interior & (dist > 0)
-        step = levels[k + 1] - levels[k]
+        step = values[k + 1] - values[k]
         parts.append(
             (
                 (points[keep] + feet[keep]) / 2,
                 dist[keep],
                 step / dist[keep],
-                np.full(int(keep.sum()), levels[k]),
+                np.full(int(keep.sum()), values[k]),
             )
         )
     if not parts:
