@@ -51,8 +51,8 @@ def independent_slope(z: np.ndarray, lat_deg: np.ndarray, step_deg: float) -> np
     """Slope in degrees from np.gradient in local metres (rows southward, columns eastward)."""
     dy = EARTH_RADIUS * np.deg2rad(step_deg)
     dx = EARTH_RADIUS * np.cos(np.deg2rad(lat_deg))[:, None] * np.deg2rad(step_deg)
-    dz_south = np.gradient(z, dy, axis=0)
-    dz_east = np.gradient(z, axis=1) / dx
+    dz_south = np.gradient(z, dy, axis=0, edge_order=2)
+    dz_east = np.gradient(z, axis=1, edge_order=2) / dx
     return np.degrees(np.arctan(np.hypot(dz_south, dz_east)))
 
 
