@@ -258,6 +258,22 @@ def reynolds_number(
     Poiseuille flow is laminar (and this module applies) for ``Re`` below
     about 2000.
 
+    Parameters
+    ----------
+    flow_rate : float
+        Volumetric flow rate in m^3/s.
+    radius : float or array_like
+        Pipe radius in metres, > 0.
+    viscosity : float, keyword-only
+        Dynamic viscosity in Pa s.
+    density : float, keyword-only
+        Density in kg/m^3.
+
+    Returns
+    -------
+    ndarray
+        The Reynolds number (dimensionless).
+
     Examples
     --------
     >>> from fieldgrad.physics.flow import MM, ML, reynolds_number

@@ -203,6 +203,21 @@ class ContourSpacing:
         The estimate ``|Delta level| / spacing``.
     level : ndarray, shape (n,)
         The lower of the two contour levels of each estimate.
+
+    Examples
+    --------
+    Returned by :func:`contour_spacing_gradient`; the arrays line up:
+
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.physics.terrain import contour_spacing_gradient
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(20, 20))
+    >>> f = fg.ScalarField.from_function(grid, lambda x, y: 3 * x + 0 * y)
+    >>> est = contour_spacing_gradient(f, levels=[0.6, 1.2, 1.8])
+    >>> est.midpoints.shape[1], sorted(set(est.level.tolist()))
+    (2, [0.6, 1.2])
+    >>> bool(np.allclose(est.spacing * est.gradient_norm, 0.6))
+    True
     """
 
     midpoints: np.ndarray
