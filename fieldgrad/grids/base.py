@@ -114,6 +114,18 @@ def covers_circle(lo: float, hi: float) -> bool:
     return math.isclose(hi - lo, FULL_CIRCLE, rel_tol=_ANGLE_RTOL)
 
 
+def wrap_angle(angle: Any, start: float) -> np.ndarray:
+    """Angles mapped into ``[start, start + 2 pi)``."""
+    return start + np.mod(np.asarray(angle, dtype=float) - start, FULL_CIRCLE)
+
+
+def stack_basis(vectors: Sequence[Sequence[Any]]) -> np.ndarray:
+    """Basis vectors given as rows of Cartesian components, shape ``(..., ndim, ncart)``."""
+    rows = [np.broadcast_arrays(*row) for row in vectors]
+    shape = np.broadcast_shapes(*(r[0].shape for r in rows))
+    return np.stack([np.stack([np.broadcast_to(c, shape) for c in r], -1) for r in rows], -2)
+
+
 def infer_bounds(x: np.ndarray) -> tuple[float, float]:
     """Domain bounds of explicit coordinates: the first and last point."""
     return (float(x[0]), float(x[-1]))
@@ -263,6 +275,20 @@ class Grid:
         """Cartesian coordinates of points given in grid coordinates.
 
         Called without arguments it converts the grid's own :meth:`mesh`.
+        """
+        raise NotImplementedError
+
+    def from_cartesian(self, *xyz: Any) -> tuple[np.ndarray, ...]:
+        """Grid coordinates of points given in Cartesian coordinates (the inverse of
+        :meth:`to_cartesian`); full-circle angles come back within their period."""
+        raise NotImplementedError
+
+    def basis(self, *coords: Any) -> np.ndarray:
+        """Orthonormal basis vectors ``e_i`` at points given in grid coordinates.
+
+        Shape ``(..., ndim, ncart)``: row ``i`` holds the Cartesian components
+        of ``e_i``, the direction of the gradient component ``i``.  On an axis
+        or pole the limit along the point's own angles is returned.
         """
         raise NotImplementedError
 

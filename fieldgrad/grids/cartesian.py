@@ -109,3 +109,31 @@ class CartesianGrid(Grid):
         """Cartesian coordinates: the grid coordinates themselves."""
         pts = coords if coords else self.mesh()
         return tuple(np.asarray(c, dtype=float) for c in pts)
+
+    def from_cartesian(self, *xyz: Any) -> tuple[np.ndarray, ...]:
+        """Grid coordinates of Cartesian points: the coordinates themselves.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
+        >>> [float(c) for c in grid.from_cartesian(0.25, 0.5)]
+        [0.25, 0.5]
+        """
+        if len(xyz) != self.ndim:
+            msg = f"from_cartesian expects {self.ndim} coordinates, got {len(xyz)}"
+            raise ValueError(msg)
+        return tuple(np.asarray(c, dtype=float) for c in xyz)
+
+    def basis(self, *coords: Any) -> np.ndarray:
+        """The unit vectors of the axes, shape ``(..., ndim, ndim)``.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4)).basis(0.5, 0.5)
+        array([[1., 0.],
+               [0., 1.]])
+        """
+        shape = np.broadcast_shapes(*(np.shape(c) for c in coords))
+        return np.broadcast_to(np.eye(self.ndim), shape + (self.ndim, self.ndim)).copy()

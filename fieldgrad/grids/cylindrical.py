@@ -22,6 +22,8 @@ from .base import (
     ordered_coords,
     radial_bounds,
     require_pairs,
+    stack_basis,
+    wrap_angle,
 )
 
 __all__ = ["CylindricalGrid"]
@@ -141,3 +143,41 @@ class CylindricalGrid(Grid):
             return (r + 0 * z, 0 * (r + z), z + 0 * r)
         r, theta, z = cs
         return (r * np.cos(theta) + 0 * z, r * np.sin(theta) + 0 * z, z + 0 * r * theta)
+
+    def from_cartesian(self, *xyz: Any) -> tuple[np.ndarray, ...]:
+        """``(r, theta, z)`` of points given as ``(x, y, z)``; ``(r, z)`` on the axisymmetric
+        grid, where the angle is dropped (``r = hypot(x, y)``).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> pipe = fg.CylindricalGrid(radius=(0, 1), z=(0, 2), shape=(4, 8))
+        >>> [float(c) for c in pipe.from_cartesian(-0.3, 0.4, 1.0)]
+        [0.5, 1.0]
+        """
+        x, y, z = (np.asarray(c, dtype=float) for c in xyz)
+        r = np.hypot(x, y)
+        if self.ndim == 2:
+            return (r, z + 0 * r)
+        return (r, wrap_angle(np.arctan2(y, x), self._bounds[1][0]), z + 0 * r)
+
+    def basis(self, *coords: Any) -> np.ndarray:
+        """Unit vectors in ``(x, y, z)`` components: ``e_r``, (``e_theta``,) ``e_z``.
+
+        On the axisymmetric grid the points lie in the half-plane ``y = 0``,
+        where ``e_r = (1, 0, 0)``.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> pipe = fg.CylindricalGrid(radius=(0, 1), z=(0, 2), shape=(4, 8))
+        >>> pipe.basis(0.5, 1.0)
+        array([[1., 0., 0.],
+               [0., 0., 1.]])
+        """
+        cs = [np.asarray(c, dtype=float) for c in coords]
+        zero = 0 * sum(cs)
+        if self.ndim == 2:
+            return stack_basis([(1 + zero, zero, zero), (zero, zero, 1 + zero)])
+        c, s = np.cos(cs[1]) + zero, np.sin(cs[1]) + zero
+        return stack_basis([(c, s, zero), (-s, c, zero), (zero, zero, 1 + zero)])

@@ -22,6 +22,8 @@ from .base import (
     ordered_coords,
     radial_bounds,
     require_pairs,
+    stack_basis,
+    wrap_angle,
 )
 
 __all__ = ["PolarGrid"]
@@ -126,3 +128,34 @@ class PolarGrid(Grid):
         r, theta = coords if coords else self.mesh()
         r, theta = np.asarray(r, dtype=float), np.asarray(theta, dtype=float)
         return (r * np.cos(theta), r * np.sin(theta))
+
+    def from_cartesian(self, *xyz: Any) -> tuple[np.ndarray, ...]:
+        """``(r, theta)`` of points given as ``(x, y)``; theta in ``[start, start + 2 pi)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.PolarGrid(radius=(0, 1), shape=(4, 8))
+        >>> r, theta = grid.from_cartesian(0.0, -0.5)
+        >>> float(r), float(theta / np.pi)
+        (0.5, 1.5)
+        """
+        x, y = (np.asarray(c, dtype=float) for c in xyz)
+        return (np.hypot(x, y), wrap_angle(np.arctan2(y, x), self._bounds[1][0]))
+
+    def basis(self, *coords: Any) -> np.ndarray:
+        """Unit vectors ``e_r``, ``e_theta`` in ``(x, y)`` components, shape ``(..., 2, 2)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.PolarGrid(radius=(0, 1), shape=(4, 8))
+        >>> np.round(grid.basis(1.0, np.pi / 2), 12) + 0.0
+        array([[ 0.,  1.],
+               [-1.,  0.]])
+        """
+        r, theta = (np.asarray(c, dtype=float) for c in coords)
+        c, s = np.cos(theta) + 0 * r, np.sin(theta) + 0 * r
+        return stack_basis([(c, s), (-s, c)])

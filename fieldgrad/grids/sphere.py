@@ -22,6 +22,8 @@ from .base import (
     covers_circle,
     ordered_coords,
     require_pairs,
+    stack_basis,
+    wrap_angle,
 )
 from .spherical import pole_mirrors
 
@@ -177,3 +179,37 @@ class SphereSurface(Grid):
             radius * np.sin(theta) * np.sin(phi),
             radius * np.cos(theta) + 0 * phi,
         )
+
+    def from_cartesian(self, *xyz: Any) -> tuple[np.ndarray, ...]:
+        """``(theta, phi)`` of the point of the sphere in the direction of ``(x, y, z)``.
+
+        Points off the sphere are projected along the radius onto it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> sphere = fg.SphereSurface(radius=2.0, shape=(8, 16))
+        >>> [float(c / np.pi) for c in sphere.from_cartesian(0.0, 0.0, -5.0)]
+        [1.0, 0.0]
+        """
+        x, y, z = (np.asarray(c, dtype=float) for c in xyz)
+        theta = np.arctan2(np.hypot(x, y), z)
+        return (theta, wrap_angle(np.arctan2(y, x), self._bounds[1][0]))
+
+    def basis(self, *coords: Any) -> np.ndarray:
+        """Unit tangent vectors ``e_theta``, ``e_phi`` in ``(x, y, z)``, shape ``(..., 2, 3)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> sphere = fg.SphereSurface(radius=1.0, shape=(8, 16))
+        >>> np.round(sphere.basis(np.pi / 2, 0.0), 12) + 0.0   # on the equator
+        array([[ 0.,  0., -1.],
+               [ 0.,  1.,  0.]])
+        """
+        theta, phi = (np.asarray(c, dtype=float) for c in coords)
+        st, ct, sp, cp = np.sin(theta), np.cos(theta), np.sin(phi), np.cos(phi)
+        zero = 0 * (st + sp)
+        return stack_basis([(ct * cp, ct * sp, -st + 0 * sp), (-sp + 0 * st, cp + 0 * st, zero)])

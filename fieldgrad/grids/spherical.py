@@ -24,6 +24,8 @@ from .base import (
     ordered_coords,
     radial_bounds,
     require_pairs,
+    stack_basis,
+    wrap_angle,
 )
 
 __all__ = ["SphericalGrid", "pole_mirrors"]
@@ -154,3 +156,41 @@ class SphericalGrid(Grid):
             r * np.sin(theta) * np.sin(phi),
             r * np.cos(theta),
         )
+
+    def from_cartesian(self, *xyz: Any) -> tuple[np.ndarray, ...]:
+        """``(r, theta, phi)`` of points given as ``(x, y, z)``; phi within its period.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.SphericalGrid(radius=(0, 1), shape=(4, 4, 8))
+        >>> [round(float(c / np.pi), 6) for c in grid.from_cartesian(0.0, -1.0, 0.0)]
+        [0.31831, 0.5, 1.5]
+        """
+        x, y, z = (np.asarray(c, dtype=float) for c in xyz)
+        rho = np.hypot(x, y)
+        return (
+            np.hypot(rho, z),
+            np.arctan2(rho, z),
+            wrap_angle(np.arctan2(y, x), self._bounds[2][0]),
+        )
+
+    def basis(self, *coords: Any) -> np.ndarray:
+        """Unit vectors ``e_r``, ``e_theta``, ``e_phi`` in ``(x, y, z)``, shape ``(..., 3, 3)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.SphericalGrid(radius=(0, 1), shape=(4, 4, 8))
+        >>> np.round(grid.basis(1.0, np.pi / 2, 0.0), 12) + 0.0
+        array([[ 1.,  0.,  0.],
+               [ 0.,  0., -1.],
+               [ 0.,  1.,  0.]])
+        """
+        r, theta, phi = (np.asarray(c, dtype=float) for c in coords)
+        st, ct = np.sin(theta) + 0 * r, np.cos(theta) + 0 * r
+        sp, cp = np.sin(phi), np.cos(phi)
+        zero = 0 * (st + sp)
+        return stack_basis([(st * cp, st * sp, ct), (ct * cp, ct * sp, -st), (-sp, cp, zero)])

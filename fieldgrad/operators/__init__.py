@@ -6,6 +6,7 @@ from ..engines.numpy import component_norm
 from ..fields import ScalarField, VectorField
 from .differential import check_ord, divergence, gradient, gradient_norm, laplacian
 from .interpolation import interpolate
+from .sparse import laplacian_matrix
 
 
 def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
@@ -24,4 +25,12 @@ def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
     return ScalarField(field.grid, component_norm(comps, check_ord(ord)))
 
 
-__all__ = ["divergence", "gradient", "gradient_norm", "interpolate", "laplacian", "vector_norm"]
+__all__ = [
+    "divergence",
+    "gradient",
+    "gradient_norm",
+    "interpolate",
+    "laplacian",
+    "laplacian_matrix",
+    "vector_norm",
+]
