@@ -17,7 +17,6 @@ import numpy as np
 
 from ..fields import ScalarField, VectorField
 from ..grids import SphereSurface
-from ..grids.base import Grid
 from ..operators import gradient
 
 __all__ = [
@@ -225,65 +224,23 @@ def electric_field(
 
 
 # ----------------------------------------------------------- Cartesian <-> grid
-def _cartesian_grid(grid: Grid, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple:
-    def to_xyz(c: np.ndarray) -> tuple[np.ndarray, ...]:
-        return (c[..., 0], c[..., 1], c[..., 2])
-
-    return np.stack([x, y, z], axis=-1), to_xyz
-
-
-def _spherical_grid(grid: Grid, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple:
-    r = np.sqrt(x * x + y * y + z * z)
-    theta = np.arccos(np.clip(z / r, -1.0, 1.0))
-    phi = np.arctan2(y, x)
-    st, ct, sp, cp = np.sin(theta), np.cos(theta), np.sin(phi), np.cos(phi)
-
-    def to_xyz(c: np.ndarray) -> tuple[np.ndarray, ...]:
-        cr, ctheta, cphi = c[..., 0], c[..., 1], c[..., 2]
-        return (
-            cr * st * cp + ctheta * ct * cp - cphi * sp,
-            cr * st * sp + ctheta * ct * sp + cphi * cp,
-            cr * ct - ctheta * st,
-        )
-
-    return np.stack([r, theta, phi], axis=-1), to_xyz
-
-
-def _cylindrical_grid(grid: Grid, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple:
-    r, angle = np.hypot(x, y), np.arctan2(y, x)
-    s, c = np.sin(angle), np.cos(angle)
-    if grid.ndim == 2:  # axisymmetric (r, z): components (E_r, E_z)
-
-        def to_xyz(v: np.ndarray) -> tuple[np.ndarray, ...]:
-            return (v[..., 0] * c, v[..., 0] * s, v[..., 1])
-
-        return np.stack([r, z], axis=-1), to_xyz
-
-    def to_xyz3(v: np.ndarray) -> tuple[np.ndarray, ...]:
-        return (v[..., 0] * c - v[..., 1] * s, v[..., 0] * s + v[..., 1] * c, v[..., 2])
-
-    return np.stack([r, angle, z], axis=-1), to_xyz3
-
-
-#: Grid kinds whose vector fields can be sampled at Cartesian points: the function
-#: gives the points in grid coordinates and turns orthonormal components into x, y, z.
-_CARTESIAN_SAMPLERS = {
-    "cartesian": _cartesian_grid,
-    "spherical": _spherical_grid,
-    "cylindrical": _cylindrical_grid,
-}
-
-
 def _sample_cartesian(
     field: VectorField, x: np.ndarray, y: np.ndarray, z: np.ndarray, method: str
 ) -> tuple[np.ndarray, ...]:
+    """Cartesian components of a vector field interpolated at Cartesian points."""
     grid = field.grid
-    sampler = _CARTESIAN_SAMPLERS.get(grid.kind)
-    if sampler is None or (grid.kind == "cartesian" and grid.ndim != 3):
-        msg = f"field must live on a 3-D grid (cartesian, spherical or cylindrical), got {grid!r}"
+    if len(grid.to_cartesian(*(c[:1] for c in grid.coords.values()))) != 3:
+        msg = f"field must live on a grid of 3-D space, got {grid!r}"
         raise ValueError(msg)
-    points, to_xyz = sampler(grid, x, y, z)
-    return to_xyz(field.interpolate(points, method=method))
+    coords = grid.from_cartesian(x, y, z)
+    components = field.interpolate(np.stack(coords, axis=-1), method=method)
+    ex, ey, ez = np.moveaxis(np.einsum("...i,...ij->...j", components, grid.basis(*coords)), -1, 0)
+    # An axisymmetric grid represents every point by its image in one half-plane:
+    # turn the vectors back about the z axis to the point itself.
+    px, py, _ = grid.to_cartesian(*coords)
+    turn = np.arctan2(y, x) - np.arctan2(py, px)
+    c, s = np.cos(turn), np.sin(turn)
+    return (c * ex - s * ey, s * ex + c * ey, ez)
 
 
 def flux_through_sphere(
@@ -297,10 +254,11 @@ def flux_through_sphere(
     """The outward flux of a vector field through a sphere, ``∮ E · n dA``.
 
     The sphere is a :class:`~fieldgrad.SphereSurface`; at each cell centre
-    the field is interpolated (a :class:`~fieldgrad.VectorField` on a 3-D
-    Cartesian, spherical or cylindrical grid, its components turned into
-    Cartesian ones) or evaluated (a callable), dotted with the outward normal
-    and weighted by the exact cell area.
+    the field is interpolated (a :class:`~fieldgrad.VectorField` on any grid
+    of 3-D space: Cartesian, spherical, cylindrical or axisymmetric; its
+    orthonormal components turned into Cartesian ones with the grid's
+    ``basis``) or evaluated (a callable), dotted with the outward normal and
+    weighted by the exact cell area.
 
     Parameters
     ----------
