@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.ticker import MaxNLocator
 
 from .fields import ScalarField, VectorField
 from .grids.base import Grid
@@ -41,6 +43,10 @@ ARROWS_PER_AXIS = 18
 MAX_ARC_STEP = math.radians(2.0)
 #: Matplotlib projections whose data coordinates are longitude and latitude in radians.
 GEO_PROJECTIONS = ("mollweide", "hammer", "aitoff", "lambert")
+#: Most ticks on a horizontal colour bar.
+HORIZONTAL_COLORBAR_TICKS = 5
+#: Spacing in degrees of the meridians and parallels drawn on a map projection.
+GEO_GRID_DEGREES = (60, 30)
 #: Beyond this ratio of extents a Cartesian picture is drawn with a free aspect ratio.
 MAX_EQUAL_ASPECT = 8.0
 #: A picture drawn to scale that fills less than this share of its axes' height gets
@@ -430,7 +436,7 @@ def _draw_vectors(ax: Any, pic: Picture, style: str, unit_arrows: bool) -> Any:
     if style != "quiver":
         msg = f"vector_style must be 'quiver' or 'stream', got {style!r}"
         raise ValueError(msg)
-    keep = _spread(pic)
+    keep = _spread(pic, ax)
     x, y, u, v = pic.xm.ravel()[keep], pic.ym.ravel()[keep], u.ravel()[keep], v.ravel()[keep]
     options: dict[str, Any] = {}
     if pic.aspect == "equal" and getattr(ax, "name", "") not in GEO_PROJECTIONS:
@@ -445,16 +451,25 @@ def _draw_vectors(ax: Any, pic: Picture, style: str, unit_arrows: bool) -> Any:
     )  # fmt: skip
 
 
-def _spread(pic: Picture) -> np.ndarray:
-    """Indices of cell centres spread evenly over the picture, about one per lattice cell."""
-    x, y = pic.xm.ravel(), pic.ym.ravel()
+def _spread(pic: Picture, ax: Any) -> np.ndarray:
+    """Indices of cell centres spread evenly over the drawing, about one per lattice cell.
+
+    On a map projection the lattice is laid in the projected plane, so arrows
+    do not crowd towards the poles.
+    """
+    x, y, cx, cy = pic.xm.ravel(), pic.ym.ravel(), pic.x.ravel(), pic.y.ravel()
+    equal = pic.aspect == "equal"
+    if getattr(ax, "name", "") in GEO_PROJECTIONS:
+        x, y = ax.transProjection.transform(np.column_stack([x, y])).T
+        cx, cy = ax.transProjection.transform(np.column_stack([cx, cy])).T
     ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(np.ma.filled(pic.cm, np.nan).ravel())
-    wx, wy = np.ptp(pic.x), np.ptp(pic.y)
-    if pic.aspect == "equal":
+    wx, wy = np.ptp(cx[np.isfinite(cx)]), np.ptp(cy[np.isfinite(cy)])
+    if equal:
         wx = wy = max(wx, wy)
     dx, dy = (max(w, 1e-300) / ARROWS_PER_AXIS for w in (wx, wy))
-    ix, iy = np.floor((x - pic.x.min()) / dx), np.floor((y - pic.y.min()) / dy)
-    dist = np.hypot((x - pic.x.min()) / dx - ix - 0.5, (y - pic.y.min()) / dy - iy - 0.5)
+    fx, fy = (x - np.nanmin(cx)) / dx, (y - np.nanmin(cy)) / dy
+    ix, iy = np.floor(np.nan_to_num(fx)), np.floor(np.nan_to_num(fy))
+    dist = np.hypot(fx - ix - 0.5, fy - iy - 0.5)
     key = np.where(ok, ix * (4 * ARROWS_PER_AXIS) + iy, -1)
     order = np.lexsort((dist, key))
     _, first = np.unique(key[order], return_index=True)
@@ -474,7 +489,7 @@ def _colorbar(ax: Any, mappable: Any, label: str, pic: Picture, *, geo: bool) ->
             ax.set_anchor("S")  # the picture sits just above its colour bar
         else:
             shrink = float(np.clip(0.9 * drawn, 0.3, 0.9))
-    return ax.figure.colorbar(
+    bar = ax.figure.colorbar(
         mappable,
         ax=ax,
         label=label,
@@ -483,6 +498,9 @@ def _colorbar(ax: Any, mappable: Any, label: str, pic: Picture, *, geo: bool) ->
         pad=0.08 if geo else (0.12 if horizontal else 0.04),
         aspect=40 if horizontal else 20,
     )
+    if horizontal and type(mappable.norm) is Normalize:
+        bar.locator = MaxNLocator(nbins=HORIZONTAL_COLORBAR_TICKS)  # room for long labels
+    return bar
 
 
 def plot_field(
@@ -603,6 +621,8 @@ def plot_field(
     ax.set_xlabel(pic.xlabel)
     ax.set_ylabel(pic.ylabel)
     if geo:
+        ax.set_longitude_grid(GEO_GRID_DEGREES[0])
+        ax.set_latitude_grid(GEO_GRID_DEGREES[1])
         ax.grid(True, alpha=0.4)
     if field.name and not ax.get_title():
         ax.set_title(f"{field.name} ({pic.note})" if pic.note else field.name)
@@ -669,6 +689,7 @@ def plot_sphere_3d(
     ax.set_box_aspect((1, 1, 1))
     ax.view_init(elev=elev, azim=azim)
     ax.set(xlabel="x", ylabel="y", zlabel="z")
+    ax.locator_params(nbins=4)
     if colorbar:
         ax.figure.colorbar(mappable, ax=ax, label=_label(field), shrink=0.6, pad=0.1)
     if field.name and not ax.get_title():
