@@ -300,6 +300,12 @@ class ScalarField(_Field):
 
         return interpolate(self, points, method=method)
 
+    def interpolator(self, method: str = "linear") -> Any:
+        """An :class:`~fieldgrad.operators.Interpolator`: build once, evaluate at many points."""
+        from .operators import Interpolator
+
+        return Interpolator(self, method=method)
+
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the field in its grid's true geometry (see :mod:`fieldgrad.plotting`)."""
         from .plotting import plot_field
@@ -377,6 +383,12 @@ class VectorField(_Field):
         from .operators import interpolate
 
         return interpolate(self, points, method=method)
+
+    def interpolator(self, method: str = "linear") -> Any:
+        """An :class:`~fieldgrad.operators.Interpolator` of the components."""
+        from .operators import Interpolator
+
+        return Interpolator(self, method=method)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the vector field over its norm (see :mod:`fieldgrad.plotting`)."""

@@ -233,3 +233,14 @@ def test_interpolate_vectors_and_bad_points():
         f.interpolate([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="method must be one of"):
         f.interpolate([1.0, 2.0], method="spline")
+
+
+def test_interpolator_built_once_matches_interpolate(rng):
+    grid = fg.PolarGrid(radius=(0, 1), shape=(16, 32))
+    f = fg.ScalarField(grid, rng.normal(size=grid.shape))
+    pts = np.stack([rng.uniform(0, 1, 50), rng.uniform(-7, 7, 50)], axis=-1)
+    for method in ("linear", "cubic"):
+        at = f.interpolator(method)
+        np.testing.assert_array_equal(at(pts), f.interpolate(pts, method=method))
+    v = f.gradient()
+    np.testing.assert_array_equal(v.interpolator("cubic")(pts), v.interpolate(pts, method="cubic"))
