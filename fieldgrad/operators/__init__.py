@@ -5,7 +5,7 @@ from typing import Any
 from ..engines.numpy import component_norm
 from ..fields import ScalarField, VectorField
 from .differential import check_ord, divergence, gradient, gradient_norm, laplacian
-from .interpolation import interpolate
+from .interpolation import Interpolator, interpolate
 from .sparse import laplacian_matrix
 
 
@@ -26,6 +26,7 @@ def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
 
 
 __all__ = [
+    "Interpolator",
     "divergence",
     "gradient",
     "gradient_norm",
