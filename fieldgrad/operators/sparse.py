@@ -21,16 +21,20 @@ description (see :mod:`fieldgrad.grids.base`):
 * across r = 0 and the poles the face area is zero (regularity); periodic
   axes wrap.
 
-The scheme is second order.  On faces with a Dirichlet condition the normal
-derivative is taken from the boundary value and the three nearest points
-(third order), so the cells next to such a boundary stay second order too.
-A caveat of every conservative scheme with exact cell volumes: next to
-r = 0 and the poles the matrix gives the cell average of the Laplacian,
-which differs from its value at the cell centre by O(h^2 / r); for fields
-that are not axisymmetric about the axis the pointwise error of ``A @ c + b``
-is therefore O(h) in the ring of cells next to the axis, while solutions
-of problems built on the matrix (diffusion, Poisson) converge at second
-order everywhere.
+The scheme is second order: solutions of problems built on the matrix
+(diffusion, Poisson) converge at second order in the maximum norm over the
+whole grid, cells next to r = 0, the poles and the edges included.  On faces
+with a Dirichlet condition the normal derivative is taken from the boundary
+value and the three nearest points, with the same leading error as the
+inner faces, so that the local error of ``A @ c + b`` stays second order in
+those cells too.  Two local errors are lower order, as in every
+conservative cell-centred scheme: next to a Neumann side the prescribed flux
+meets the two-point flux of the inner face (first order there); and next to
+r = 0 and the poles the scheme yields the cell average of the Laplacian, not
+its value at the cell centre, which for a field that is not symmetric about
+the axis differs by O(h^2 / r) (first order next to the axis of the plane or
+of a cylinder, order one in the innermost cells of a ball).  These errors
+are local and do not spoil the second-order convergence of solutions.
 """
 
 from __future__ import annotations
@@ -264,6 +268,12 @@ def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[_Side, _S
         if "periodic" in kinds and edges[0] != "periodic":
             if kinds != ["periodic", "periodic"]:
                 msg = f"bc for axis {axis!r}: 'periodic' must hold on both sides, got {kinds}"
+                raise ValueError(msg)
+            if axis in grid.angular_axes:
+                msg = (
+                    f"bc for axis {axis!r}: an angle can be periodic only when it covers the "
+                    f"full circle, got the range {grid.bounds[i]}"
+                )
                 raise ValueError(msg)
             if _axis_has_metric(grid, i):
                 msg = (
