@@ -218,11 +218,14 @@ def run_scenario(
     >>> result.ok, result.error
     (False, 'ZeroDivisionError: division by zero')
     """
+    import matplotlib
+
     stderr = sys.stderr if stderr is None else stderr
     start = time.perf_counter()
     try:
-        module = load_scenario(scenario)
-        report = module.run(Path(outdir), quick=quick)
+        with matplotlib.rc_context():  # a scenario's style settings stay its own
+            module = load_scenario(scenario)
+            report = module.run(Path(outdir), quick=quick)
         failed = _failed_rows(report)
     except Exception as exc:  # report it and carry on with the other scenarios
         traceback.print_exc(file=stderr)
