@@ -70,6 +70,12 @@ class Scenario:
         The script.
     description : str
         First line of the module docstring.
+
+    Examples
+    --------
+    >>> from fieldgrad.cli import discover
+    >>> discover()["polar_lobes"].description.startswith("Four lobes")
+    True
     """
 
     name: str
@@ -79,7 +85,27 @@ class Scenario:
 
 @dataclass
 class ScenarioResult:
-    """Outcome of one scenario run: its report, or the error it raised."""
+    """Outcome of one scenario run: its report, or the error it raised.
+
+    Attributes
+    ----------
+    name : str
+        The scenario.
+    ok : bool
+        Whether it returned a report whose rows are all ok.
+    seconds : float
+        Wall time of the import and the run.
+    failed_rows : list of str
+        Quantities whose row is not ok.
+    error : str or None
+        ``"ExceptionType: message"`` if the scenario raised.
+    report : dict or None
+        What ``run`` returned (the dict of :func:`fieldgrad.report.write_report`).
+
+    Examples
+    --------
+    See :func:`run_scenario`.
+    """
 
     name: str
     ok: bool

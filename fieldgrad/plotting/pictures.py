@@ -54,6 +54,21 @@ class Picture:
         coordinates in the plane repeat, 360 on a map in degrees).
     note : str
         Where the picture was cut, for the title (e.g. ``"z = 0.5"``).
+
+    Examples
+    --------
+    A polar grid becomes a disk; its coarse angular cells are subdivided so
+    that the rim looks round, while contours and arrows use the cell centres.
+
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.plotting import PICTURES
+    >>> grid = fg.PolarGrid(radius=(0, 2), shape=(4, 8))
+    >>> pic = PICTURES["polar"](grid, np.ones(grid.shape), None, at=None, geo=False)
+    >>> float(np.round(pic.x.min(), 12)), float(np.round(pic.y.max(), 12)), pic.cm.shape
+    (-2.0, 2.0, (4, 8))
+    >>> pic.c.shape[1] > 8
+    True
     """
 
     x: np.ndarray
