@@ -363,3 +363,7 @@ def test_errors_name_what_was_expected() -> None:
     other = fg.CartesianGrid(bounds=[(0, 2), (0, 1)], shape=(4, 4))
     with pytest.raises(ValueError, match="same grid"):
         plot_field(f, vectors=fg.VectorField(other, np.ones((2, 4, 4))))
+    with pytest.raises(ValueError, match="contour_field must be"):
+        plot_field(f, contour_field=fg.ScalarField(other, np.ones((4, 4))))
+    with pytest.raises(ValueError, match="vector_style"):
+        plot_field(f, vector_style="arrows")

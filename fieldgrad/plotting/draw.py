@@ -23,6 +23,8 @@ __all__ = ["plot_field", "plot_sphere_3d"]
 
 #: Colour map of fields of one sign, and of fields of both signs (centred on 0).
 SEQUENTIAL_CMAP, DIVERGING_CMAP = "viridis", "RdBu_r"
+#: How vectors are drawn: arrows, or stream lines (rectilinear pictures only).
+VECTOR_STYLES = ("quiver", "stream")
 #: Arrows drawn along each axis of a picture (the field is subsampled).
 ARROWS_PER_AXIS = 18
 #: Matplotlib projections whose data coordinates are longitude and latitude in radians.
@@ -120,9 +122,6 @@ def _draw_vectors(ax: Any, pic: Picture, style: str, unit_arrows: bool) -> Any:
             msg = "vector_style='stream' needs a rectilinear picture (Cartesian grid, pipe section)"
             raise ValueError(msg)
         return ax.streamplot(x, y, u, v, color="white", linewidth=0.8, density=1.3, zorder=3)
-    if style != "quiver":
-        msg = f"vector_style must be 'quiver' or 'stream', got {style!r}"
-        raise ValueError(msg)
     keep = _spread(pic, ax)
     x, y, u, v = pic.xm.ravel()[keep], pic.ym.ravel()[keep], u.ravel()[keep], v.ravel()[keep]
     options: dict[str, Any] = {}
@@ -268,6 +267,12 @@ def plot_field(
         msg = f"field must be a ScalarField or VectorField, got {type(field).__name__}"
         raise TypeError(msg)
     grid = field.grid
+    if vector_style not in VECTOR_STYLES:
+        msg = f"vector_style must be one of {VECTOR_STYLES}, got {vector_style!r}"
+        raise ValueError(msg)
+    if contour_field is not None and contour_field.grid != grid:
+        msg = "contour_field must be a ScalarField on the same grid as the field"
+        raise ValueError(msg)
     if ax is None:
         ax = _new_axes(field, projection)
     if isinstance(field, VectorField) and vectors is None:
