@@ -148,7 +148,7 @@ class NumpyEngine:
 
 
 def component_norm(components: Sequence[Any], ord: float) -> Any:
-    """Norm over vector components: ord 1 (sum of |g_i|), 2 (Euclidean) or inf (max |g_i|).
+    """Norm over vector components: ord 1 (sum of ``|g_i|``), 2 or inf (largest ``|g_i|``).
 
     Works on numpy and dask arrays alike.
 
