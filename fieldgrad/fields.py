@@ -400,9 +400,21 @@ class VectorField(_Field):
 def open_field(path: str | Path) -> ScalarField | VectorField:
     """Read a field written by :meth:`ScalarField.to_netcdf` (or any DataArray file).
 
+    The grid comes from the file's attributes, or is inferred from the
+    dimension names as in :func:`fieldgrad.xarray_support.field_from_dataarray`.
+
     Examples
     --------
-    See :meth:`ScalarField.to_netcdf`.
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+    >>> v = fg.ScalarField.from_function(grid, lambda r, theta: r, name="r").gradient()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     v.to_netcdf(os.path.join(d, "grad.nc"))
+    ...     back = fg.open_field(os.path.join(d, "grad.nc"))
+    >>> type(back).__name__, back.grid == grid, bool(np.array_equal(back.data, v.data))
+    ('VectorField', True, True)
     """
     import xarray as xr
 

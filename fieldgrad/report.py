@@ -34,6 +34,15 @@ class Row:
         reference is zero).
     ok : bool
         Whether the error is within the tolerance the scenario stated.
+
+    Examples
+    --------
+    Rows are made by :func:`check`:
+
+    >>> from fieldgrad.report import Row, check
+    >>> row = check("loglog_slope", -3.9996, -4.0, rtol=1e-3)
+    >>> isinstance(row, Row), row.ok, round(row.rel_error, 6)
+    (True, True, 0.0001)
     """
 
     quantity: str

@@ -91,6 +91,19 @@ def basis_vectors(grid: Grid) -> list[tuple[np.ndarray, ...]]:
     Computed independently of the operators: ``e_i`` is the normalised
     derivative of :meth:`Grid.to_cartesian` along axis ``i``, by
     ``scipy.differentiate``.
+
+    Examples
+    --------
+    On a polar grid ``e_r = (cos theta, sin theta)``:
+
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.testing import basis_vectors
+    >>> grid = fg.PolarGrid(radius=(0.5, 1), shape=(4, 8))
+    >>> e_r, e_theta = basis_vectors(grid)
+    >>> theta = grid.mesh()[1]
+    >>> bool(np.allclose(e_r[0], np.cos(theta)) and np.allclose(e_r[1], np.sin(theta)))
+    True
     """
     mesh = [np.broadcast_to(m, grid.shape) for m in grid.mesh()]
     ncart = len(grid.to_cartesian(*[m.flat[:1] for m in mesh]))
@@ -113,7 +126,27 @@ def basis_vectors(grid: Grid) -> list[tuple[np.ndarray, ...]]:
 
 
 class AnalyticField:
-    """A scalar function of Cartesian coordinates with exact derivatives."""
+    """A scalar function of Cartesian coordinates with exact derivatives.
+
+    Subclasses give ``value``, ``grad`` (a list of the Cartesian partial
+    derivatives) and ``hessian`` (a nested list); :class:`ConvergenceCase`
+    turns them into exact operator results on any grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.testing import AnalyticField
+    >>> class Paraboloid(AnalyticField):
+    ...     def value(self, x, y):
+    ...         return x**2 + y**2
+    ...     def grad(self, x, y):
+    ...         return [2 * x, 2 * y]
+    ...     def hessian(self, x, y):
+    ...         two = 2 + 0 * x
+    ...         return [[two, 0 * x], [0 * x, two]]
+    >>> [float(g) for g in Paraboloid().grad(np.array(1.0), np.array(2.0))]
+    [2.0, 4.0]
+    """
 
     def value(self, *x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -127,7 +160,17 @@ class AnalyticField:
 
 @dataclass
 class PlaneWaves(AnalyticField):
-    """``f(X) = sum_k a_k sin(k . X + p_k)`` in any dimension."""
+    """``f(X) = sum_k a_k sin(k . X + p_k)`` in any dimension.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.testing import PlaneWaves
+    >>> f = PlaneWaves([(2.0, (1.0, 0.0), 0.0)])      # 2 sin(x)
+    >>> x, y = np.array(0.0), np.array(5.0)
+    >>> float(f.value(x, y)), [float(g) for g in f.grad(x, y)]
+    (0.0, [2.0, 0.0])
+    """
 
     waves: Sequence[tuple[float, Sequence[float], float]]
 
@@ -154,7 +197,16 @@ class PlaneWaves(AnalyticField):
 
 @dataclass
 class PointSource(AnalyticField):
-    """``f(X) = q / |X|``, the potential of a point source at the origin (3-D)."""
+    """``f(X) = q / |X|``, the potential of a point source at the origin (3-D).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.testing import PointSource
+    >>> x, y, z = np.array(0.0), np.array(0.0), np.array(2.0)
+    >>> float(PointSource(q=4.0).value(x, y, z)), float(PointSource(q=4.0).grad(x, y, z)[2])
+    (2.0, -1.0)
+    """
 
     q: float = 1.0
 
@@ -176,7 +228,21 @@ class PointSource(AnalyticField):
 
 @dataclass
 class AxisymmetricGaussian(AnalyticField):
-    """``f = exp(-(x^2 + y^2)) sin(z)``: independent of the angle about the z-axis."""
+    """``f = exp(-(x^2 + y^2)) sin(z)``: independent of the angle about the z-axis.
+
+    Examples
+    --------
+    The trace of the Hessian is the Laplacian, ``(4 r^2 - 5) f``:
+
+    >>> import numpy as np
+    >>> from fieldgrad.testing import AxisymmetricGaussian
+    >>> f = AxisymmetricGaussian()
+    >>> x, y, z = np.array(0.3), np.array(0.4), np.array(1.0)
+    >>> hessian = f.hessian(x, y, z)
+    >>> lap = sum(hessian[i][i] for i in range(3))
+    >>> bool(np.isclose(lap, (4 * 0.25 - 5) * f.value(x, y, z)))
+    True
+    """
 
     def value(self, *xyz: np.ndarray) -> np.ndarray:
         x, y, z = xyz
@@ -204,7 +270,20 @@ OPERATORS = ("gradient", "gradient_norm", "divergence", "laplacian")
 
 @dataclass
 class ConvergenceCase:
-    """An analytic field on a family of grids refined by ``make_grid(n)``."""
+    """An analytic field on a family of grids refined by ``make_grid(n)``.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.testing import ConvergenceCase, PlaneWaves, measure
+    >>> case = ConvergenceCase(
+    ...     "disk", lambda n: fg.PolarGrid(radius=(0, 1), shape=(n, 2 * n)),
+    ...     PlaneWaves([(1.0, (1.0, 0.5), 0.2)]), resolutions=(16, 32), orders=(2,),
+    ...     operators=("gradient_norm",))
+    >>> exact = case.exact(case.make_grid(16))
+    >>> sorted(exact)
+    ['components', 'laplacian', 'norm', 'value']
+    """
 
     name: str
     make_grid: Callable[[int], Grid]
@@ -261,6 +340,18 @@ def measure(case: ConvergenceCase) -> dict[tuple[str, int], tuple[list[float], f
 
     Returns ``{(operator, order): (errors, fitted_order)}`` for every operator
     and accuracy order of the case.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.testing import ConvergenceCase, PlaneWaves, measure
+    >>> case = ConvergenceCase(
+    ...     "disk", lambda n: fg.PolarGrid(radius=(0, 1), shape=(n, 2 * n)),
+    ...     PlaneWaves([(1.0, (1.0, 0.5), 0.2)]), resolutions=(16, 32, 64), orders=(2,),
+    ...     operators=("gradient_norm",))
+    >>> errors, order = measure(case)["gradient_norm", 2]
+    >>> len(errors), order > 1.9
+    (3, True)
     """
     spacings = [1.0 / n for n in case.resolutions]
     errors: dict[tuple[str, int], list[float]] = {}
@@ -369,6 +460,18 @@ def convergence_table(cases: Sequence[ConvergenceCase] = CONVERGENCE_CASES) -> s
 
     Rows: grid x operator; columns: the fitted order and the finest error per
     accuracy order.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.testing import ConvergenceCase, PlaneWaves, convergence_table
+    >>> case = ConvergenceCase(
+    ...     "line", lambda n: fg.CartesianGrid(bounds=[(0, 1)], shape=(n,)),
+    ...     PlaneWaves([(1.0, (2.0,), 0.0)]), resolutions=(16, 32, 64),
+    ...     operators=("gradient",))
+    >>> row = convergence_table([case]).splitlines()[2].split("|")
+    >>> row[1:3], float(row[3]) > 1.9, float(row[5]) > 3.9
+    ([' line ', ' gradient '], True, True)
     """
     lines = [
         "| grid | operator | order 2: measured | finest error | order 4: measured | finest error |",

@@ -120,7 +120,26 @@ def _grid_of(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
 
 
 def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
-    """A ScalarField (or VectorField, with a ``component`` dimension) from a DataArray."""
+    """A ScalarField (or VectorField, with a ``component`` dimension) from a DataArray.
+
+    The grid comes from the attributes written by :meth:`ScalarField.to_xarray`
+    when present, otherwise it is inferred from the dimension names (see
+    :data:`KNOWN_DIMS`; ``lat``/``lon`` in degrees give a sphere of the Earth's
+    radius unless ``attrs["radius"]`` says otherwise).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> from fieldgrad.xarray_support import field_from_dataarray
+    >>> r = np.linspace(0.1, 1, 10)
+    >>> theta = np.arange(16) * np.pi / 8
+    >>> da = xr.DataArray(np.outer(r, np.cos(theta)), dims=("r", "theta"),
+    ...                   coords={"r": r, "theta": theta}, name="x")
+    >>> f = field_from_dataarray(da)
+    >>> type(f.grid).__name__, f.grid.periodic, f.name
+    ('PolarGrid', (False, True), 'x')
+    """
     if not isinstance(da, xr.DataArray):
         msg = f"da must be an xarray.DataArray, got {type(da).__name__}"
         raise TypeError(msg)

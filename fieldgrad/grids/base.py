@@ -220,6 +220,22 @@ class Grid:
         Domain bounds per axis.
     periodic : sequence of bool
         Whether each axis wraps around.
+
+    Examples
+    --------
+    What a polar disk says about itself: ``h_theta = r``, the origin below
+    ``r`` and the periodic seam of ``theta``.
+
+    >>> import fieldgrad as fg
+    >>> disk = fg.PolarGrid(radius=(0, 1), shape=(4, 8))
+    >>> isinstance(disk, fg.Grid), disk.kind
+    (True, 'polar')
+    >>> disk.factor(1, 0).tolist()          # h_theta's factor along r: r itself
+    [0.125, 0.375, 0.625, 0.875]
+    >>> disk.edges("r")[0], disk.edges("theta")
+    (Mirror(at=0.0, shift=(1,), flip=(), signs=(-1.0, -1.0)), ('periodic', 'periodic'))
+    >>> fg.Grid.rebuild(list(disk.coords.values()), disk.describe()) == disk
+    True
     """
 
     kind: ClassVar[str] = "grid"
