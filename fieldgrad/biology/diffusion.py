@@ -74,7 +74,8 @@ def _nonnegative(name: str, value: Any) -> float:
 def grid_values(grid: Grid, value: Any, name: str) -> np.ndarray:
     """A source, uptake or initial value as an array of the grid's shape.
 
-    Accepts a number, an array of the grid's shape, a :class:`ScalarField` on
+    Accepts a number, an array that broadcasts to the grid's shape (e.g. built
+    from :meth:`Grid.mesh`), a :class:`ScalarField` on
     ``grid``, or a callable of the grid coordinates by axis name.
     """
     if isinstance(value, ScalarField):
@@ -86,10 +87,14 @@ def grid_values(grid: Grid, value: Any, name: str) -> np.ndarray:
         arr = ScalarField.from_function(grid, value).data
     else:
         arr = np.asarray(value, dtype=float)
-        if arr.ndim and arr.shape != grid.shape:
-            msg = f"{name} must be a number or have the grid's shape {grid.shape}, got {arr.shape}"
-            raise ValueError(msg)
-        arr = np.broadcast_to(arr, grid.shape)
+        try:
+            arr = np.broadcast_to(arr, grid.shape)
+        except ValueError:
+            msg = (
+                f"{name} must be a number or broadcast to the grid's shape {grid.shape}, "
+                f"got {arr.shape}"
+            )
+            raise ValueError(msg) from None
     if not np.all(np.isfinite(arr)):
         msg = f"{name} must be finite everywhere"
         raise ValueError(msg)
@@ -119,8 +124,8 @@ def steady_diffusion(
     source : ScalarField, callable or array_like
         Release rate per volume ``s`` (amount / volume / time): a field on
         ``grid``, a function of the coordinates by axis name, an array of
-        the grid's shape or a number.  Sampled at the cell centres; pass
-        cell averages for a source with sharp edges.
+        the grid's shape (or broadcasting to it) or a number.  Sampled at
+        the cell centres; pass cell averages for a source with sharp edges.
     diffusivity : float
         ``D > 0`` (length^2 / time).
     decay : float
