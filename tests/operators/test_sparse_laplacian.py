@@ -134,7 +134,7 @@ CASES = [
     # any field, away from the axis and the poles
     # (the O(h^2 / r) terms have large constants: 3-D grids need the finer meshes)
     Case("disk-any", DISK, wave2, wave2_lap, (16, 32, 64), away=0.5),
-    Case("ball-any", BALL, wave3, wave3_lap, (16, 24, 32), away=0.5, angle=np.pi / 4),
+    Case("ball-any", BALL, wave3, wave3_lap, (24, 32, 48), away=0.5, angle=np.pi / 4),
     Case("shell-any", SHELL, wave3, wave3_lap, (12, 16, 24), away=0.5, angle=np.pi / 4),
     Case("sphere-any", SPHERE, harmonics, harmonics_lap, (32, 64, 128), angle=0.5),
     Case("pipe-any", PIPE, wave3, wave3_lap, (16, 24, 32), away=0.5),
