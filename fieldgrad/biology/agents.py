@@ -209,6 +209,17 @@ class ChemotaxisAgents:
         The drift velocity ``chi(c) grad c (+ rho grad f)`` is computed once
         on the grid, in Cartesian components, and interpolated at the agents
         at every step.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+        >>> agents = ChemotaxisAgents(fg.ScalarField.from_function(grid, lambda x, y: x),
+        ...                           [[0.5, 0.5]], sensitivity=1.0)
+        >>> agents.update_field(fg.ScalarField.from_function(grid, lambda x, y: -2 * y))
+        >>> agents.velocity().round(12) + 0.0
+        array([[ 0., -2.]])
         """
         field = self._check_field(field, "field")
         self.field = field
@@ -232,17 +243,48 @@ class ChemotaxisAgents:
         return len(self._positions)
 
     def cartesian(self, positions: np.ndarray | None = None) -> np.ndarray:
-        """Cartesian coordinates of the agents (or of ``positions``), shape ``(n, ncart)``."""
+        """Cartesian coordinates of the agents (or of ``positions``), shape ``(n, ncart)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> disk = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+        >>> c = fg.ScalarField.from_function(disk, lambda r, theta: r)
+        >>> ChemotaxisAgents(c, [[0.5, np.pi / 2]], 1.0).cartesian().round(12) + 0.0
+        array([[0. , 0.5]])
+        """
         pts = self._positions if positions is None else np.asarray(positions, dtype=float)
         return np.stack(self.grid.to_cartesian(*pts.T), axis=-1).reshape(len(pts), -1)
 
     def concentration(self, positions: np.ndarray | None = None) -> np.ndarray:
-        """The field at the agents (or at ``positions``), shape ``(n,)``."""
+        """The field at the agents (or at ``positions``), shape ``(n,)``.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+        >>> c = fg.ScalarField.from_function(grid, lambda x, y: 3 * x + y)
+        >>> ChemotaxisAgents(c, [[0.5, 0.25]], 1.0).concentration()
+        array([1.75])
+        """
         pts = self._positions if positions is None else self._check_positions(positions)
         return self._concentration(pts)[:, 0]
 
     def velocity(self, positions: np.ndarray | None = None) -> np.ndarray:
-        """Drift velocity at the agents (or at ``positions``), Cartesian, shape ``(n, ncart)``."""
+        """Drift velocity at the agents (or at ``positions``), Cartesian, shape ``(n, ncart)``.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+        >>> c = fg.ScalarField.from_function(grid, lambda x, y: 3 * x + 4 * y)
+        >>> ChemotaxisAgents(c, [[0.5, 0.5]], sensitivity=0.1).velocity()
+        array([[0.3, 0.4]])
+        """
         pts = self._positions if positions is None else self._check_positions(positions)
         return self._velocity(pts)
 
@@ -332,7 +374,18 @@ class ChemotaxisAgents:
         return self.positions
 
     def add(self, positions: Any) -> np.ndarray:
-        """Add agents (e.g. new sprouts); returns their indices."""
+        """Add agents (e.g. new sprouts); returns their indices.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+        >>> c = fg.ScalarField.from_function(grid, lambda x, y: x)
+        >>> agents = ChemotaxisAgents(c, [[0.1, 0.1]], 1.0)
+        >>> agents.add([[0.2, 0.2], [0.3, 0.3]]), agents.n
+        (array([1, 2]), 3)
+        """
         pts = self._check_positions(positions)
         start = self.n
         self._positions = np.concatenate([self._positions, pts])
@@ -340,7 +393,20 @@ class ChemotaxisAgents:
         return np.arange(start, self.n)
 
     def stop(self, indices: Any) -> None:
-        """Stop agents for good (e.g. a tip that fused with a vessel)."""
+        """Stop agents for good (e.g. a tip that fused with a vessel).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+        >>> c = fg.ScalarField.from_function(grid, lambda x, y: x)
+        >>> agents = ChemotaxisAgents(c, [[0.1, 0.1], [0.2, 0.2]], 0.1)
+        >>> agents.stop([0])
+        >>> agents.step(1.0)
+        array([[0.1, 0.1],
+               [0.3, 0.2]])
+        """
         self.active[np.asarray(indices, dtype=np.intp)] = False
 
     def run(self, steps: int, dt: float, progress: bool = True) -> Any:

@@ -25,7 +25,8 @@ from scipy.sparse.linalg import splu, spsolve
 
 from ..fields import ScalarField
 from ..grids.base import Grid
-from ..operators.sparse import SparseLaplacian, laplacian_matrix, resolve_bc
+from ..operators.boundary import resolve_bc
+from ..operators.sparse import SparseLaplacian, laplacian_matrix
 
 __all__ = ["Diffusion", "steady_diffusion", "SCHEMES", "decay_length"]
 
@@ -77,6 +78,15 @@ def grid_values(grid: Grid, value: Any, name: str) -> np.ndarray:
     Accepts a number, an array that broadcasts to the grid's shape (e.g. built
     from :meth:`Grid.mesh`), a :class:`ScalarField` on
     ``grid``, or a callable of the grid coordinates by axis name.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.biology.diffusion import grid_values
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(2, 2))
+    >>> grid_values(grid, lambda x, y: x + 0 * y, "source")
+    array([[0.25, 0.25],
+           [0.75, 0.75]])
     """
     if isinstance(value, ScalarField):
         if value.grid != grid:
@@ -298,6 +308,15 @@ class Diffusion:
         ``source``, ``decay``, ``uptake`` and ``boundary`` (net inflow through
         the boundary, zero with no-flux conditions) and their balance
         ``change = source - decay - uptake + boundary``: ``d/dt int c dV``.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import Diffusion
+        >>> line = fg.CartesianGrid(bounds=[(0, 2)], shape=(8,))
+        >>> model = Diffusion(line, 1.0, decay=0.5, source=1.0)
+        >>> model.rates(2.0)       # at c = 2: release 2, decay 2, nothing leaves
+        {'source': 2.0, 'decay': 2.0, 'uptake': 0.0, 'boundary': 0.0, 'change': 0.0}
         """
         c = self._values(field).ravel()
         u = self._values(uptake, "uptake").ravel()
@@ -332,6 +351,17 @@ class Diffusion:
         ScalarField
             The concentration after the step; :attr:`last_budget` holds the
             integrated rates of the step.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import Diffusion
+        >>> sphere = fg.SphereSurface(radius=1.0, shape=(16, 32))
+        >>> model = Diffusion(sphere, 0.1, scheme="crank-nicolson")
+        >>> c = model.step(np.ones(sphere.shape), dt=1.0, uptake=0.5)
+        >>> round(model.total(c) / (4 * np.pi), 12)     # half of it taken up in one step
+        0.5
         """
         dt = _positive("dt", dt)
         c0 = self._values(field).ravel()
@@ -356,17 +386,38 @@ class Diffusion:
         return ScalarField(self.grid, c1.reshape(self.grid.shape), name=name, units=units)
 
     def run(self, field: Any, dt: float, steps: int, *, uptake: Any = None) -> ScalarField:
-        """Take ``steps`` steps of size ``dt`` (with a constant ``uptake``)."""
+        """Take ``steps`` steps of size ``dt`` (with a constant ``uptake``).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import Diffusion
+        >>> line = fg.CartesianGrid(bounds=[(0, 1)], shape=(8,))
+        >>> c = Diffusion(line, 1.0, decay=1.0, source=1.0).run(0.0, dt=100.0, steps=3)
+        >>> round(float(c.data.mean()), 4)               # close to the steady state s / lambda
+        1.0
+        """
         if int(steps) != steps or steps < 0:
             msg = f"steps must be a non-negative integer, got {steps!r}"
             raise ValueError(msg)
-        out = field if isinstance(field, ScalarField) else ScalarField(self.grid, field)
+        out = (
+            field if isinstance(field, ScalarField) else ScalarField(self.grid, self._values(field))
+        )
         for _ in range(int(steps)):
             out = self.step(out, dt, uptake=uptake)
         return out
 
     def steady(self) -> ScalarField:
-        """The steady state of this model (no uptake): see :func:`steady_diffusion`."""
+        """The steady state of this model (no uptake): see :func:`steady_diffusion`.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import Diffusion
+        >>> disk = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+        >>> round(float(Diffusion(disk, 1.0, decay=4.0, source=2.0).steady().data.max()), 12)
+        0.5
+        """
         return steady_diffusion(self.grid, self.source, self.diffusivity, self.decay, self._bc)
 
     def __repr__(self) -> str:

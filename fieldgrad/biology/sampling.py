@@ -203,7 +203,18 @@ class FieldSampler:
         return bool(np.all((self.step > 0) | (self.shape == 1)))
 
     def cell_order(self, points: np.ndarray) -> np.ndarray:
-        """A permutation of the points sorted by the cell they lie in (for local reads)."""
+        """A permutation of the points sorted by the cell they lie in (for local reads).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology.sampling import FieldSampler
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
+        >>> sampler = FieldSampler(grid, [np.zeros(grid.shape)])
+        >>> sampler.cell_order(np.array([[0.9, 0.9], [0.1, 0.1], [0.5, 0.5]]))
+        array([1, 2, 0])
+        """
         pts = np.asarray(points, dtype=float)
         key = np.zeros(len(pts), dtype=np.int64)
         for a in range(self.grid.ndim):
@@ -227,6 +238,20 @@ class FieldSampler:
         take the rows of ``noise`` in that order.  Coordinates are wrapped on
         periodic axes and clipped to the bounds on the others; returns who
         was clipped.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology.sampling import FieldSampler
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
+        >>> drift = FieldSampler(grid, [np.ones(grid.shape), np.zeros(grid.shape)])
+        >>> pos = np.array([[0.5, 0.5], [0.95, 0.5]])
+        >>> drift.advance_plane(pos, 0.1, np.zeros_like(pos))
+        array([False,  True])
+        >>> pos
+        array([[0.6, 0.5],
+               [1. , 0.5]])
         """
         if order is None:
             order = np.arange(len(positions))

@@ -46,15 +46,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..grids.base import Grid, Mirror
+from ..grids.base import Grid
+from .boundary import BOUNDARY_KINDS, DEFAULT_BC, resolve_bc, side_values
 from .stencils import fornberg_weights
 
 __all__ = ["SparseLaplacian", "laplacian_matrix", "BOUNDARY_KINDS", "DEFAULT_BC"]
-
-#: Boundary condition kinds accepted in ``bc``.
-BOUNDARY_KINDS = ("dirichlet", "neumann", "periodic")
-#: The condition of every side not named in ``bc``: no flux.
-DEFAULT_BC = ("neumann", 0.0)
 #: Gauss-Legendre points per cell for the integrals of the scale factors.
 _QUADRATURE_POINTS = 6
 #: Points besides the boundary value in the normal derivative on a Dirichlet face.
@@ -81,6 +77,18 @@ class SparseLaplacian:
         The grid.
     volumes : ndarray
         Cell volumes, flattened (``grid.cell_volumes().ravel()``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.operators import laplacian_matrix
+    >>> ball = fg.SphericalGrid(radius=(0, 1), shape=(16, 4, 8))
+    >>> lap = laplacian_matrix(ball)
+    >>> A, b = lap
+    >>> r = ball.mesh()[0] + 0 * ball.mesh()[2]
+    >>> bool(np.allclose(lap(r**2)[:-1], 6.0))     # lap r^2 = 6; the last shell has no flux out
+    True
     """
 
     matrix: sp.csr_matrix
@@ -94,6 +102,9 @@ class SparseLaplacian:
     def __call__(self, data: Any) -> np.ndarray:
         """The Laplacian of grid-shaped data (with the boundary conditions), grid-shaped.
 
+        ``data`` may also broadcast to the grid's shape (e.g. built from
+        :meth:`Grid.mesh`).
+
         Examples
         --------
         >>> import numpy as np
@@ -105,9 +116,11 @@ class SparseLaplacian:
         True
         """
         c = np.asarray(data, dtype=float)
-        if c.shape != self.grid.shape:
-            msg = f"data must have the grid's shape {self.grid.shape}, got {c.shape}"
-            raise ValueError(msg)
+        try:
+            c = np.broadcast_to(c, self.grid.shape)
+        except ValueError:
+            msg = f"data must broadcast to the grid's shape {self.grid.shape}, got {c.shape}"
+            raise ValueError(msg) from None
         return (self.matrix @ c.ravel() + self.rhs).reshape(self.grid.shape)
 
     def boundary_flux(self, data: Any) -> float:
@@ -115,6 +128,16 @@ class SparseLaplacian:
 
         Equal to the integral of the Laplacian over the grid (the inner
         fluxes cancel), so it vanishes with no-flux conditions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.operators import laplacian_matrix
+        >>> disk = fg.PolarGrid(radius=(0, 2), shape=(8, 16))
+        >>> lap = laplacian_matrix(disk, {"r+": ("neumann", 1.0)})
+        >>> bool(np.isclose(lap.boundary_flux(np.zeros(disk.shape)), 4 * np.pi))  # 2 pi R
+        True
         """
         return float(self.volumes @ self(data).ravel())
 
@@ -180,141 +203,6 @@ class _Metric:
     def path(self, i: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``int_a^b`` of ``h_i``'s own factor along axis ``i``: the length between points."""
         return _quadrature(a, b, self.factors.get((i, i)))
-
-
-@dataclass(frozen=True)
-class _Side:
-    kind: str  # "dirichlet", "neumann", "periodic", "mirror"
-    value: Any = 0.0
-
-
-def _parse_condition(key: str, spec: Any) -> _Side:
-    if isinstance(spec, str):
-        kind, value = spec.lower(), 0.0
-    elif isinstance(spec, tuple | list) and len(spec) == 2 and isinstance(spec[0], str):
-        kind, value = spec[0].lower(), spec[1]
-    else:
-        msg = (
-            f"bc[{key!r}] must be 'periodic', 'dirichlet', 'neumann' or a (kind, value) pair, "
-            f"got {spec!r}"
-        )
-        raise ValueError(msg)
-    if kind not in BOUNDARY_KINDS:
-        msg = f"bc[{key!r}] kind must be one of {BOUNDARY_KINDS}, got {kind!r}"
-        raise ValueError(msg)
-    if kind == "periodic" and not isinstance(spec, str):
-        msg = f"bc[{key!r}] 'periodic' takes no value, got {spec!r}"
-        raise ValueError(msg)
-    return _Side(kind, value)
-
-
-def _axis_has_metric(grid: Grid, axis: int) -> bool:
-    factors = grid._factor_functions()
-    return any(j == axis for (_, j) in factors) or axis in grid._volume_functions()
-
-
-def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[_Side, _Side]]:
-    """The condition on both sides of every axis, checked against the grid's geometry."""
-    if bc is None:
-        bc = {}
-    if not isinstance(bc, Mapping):
-        msg = f"bc must be a dict such as {{'x-': ('dirichlet', 0.0)}} or None, got {bc!r}"
-        raise TypeError(msg)
-    valid = {a: (i, s) for i, a in enumerate(grid.axes) for s in ("-", "+")}
-    given: dict[tuple[int, int], _Side] = {}
-    for key, spec in bc.items():
-        name = str(key)
-        if name in grid.axes:
-            sides = [(grid.axes.index(name), 0), (grid.axes.index(name), 1)]
-        elif name[-1:] in "-+" and name[:-1] in valid:
-            sides = [(grid.axes.index(name[:-1]), 0 if name[-1] == "-" else 1)]
-        else:
-            keys = [a + s for a in grid.axes for s in ("-", "+")] + list(grid.axes)
-            msg = f"bc keys must be among {keys}, got {key!r}"
-            raise ValueError(msg)
-        for side in sides:
-            if side in given:
-                msg = f"bc gives two conditions for side {grid.axes[side[0]] + '-+'[side[1]]!r}"
-                raise ValueError(msg)
-            given[side] = _parse_condition(name, spec)
-
-    out = []
-    for i, axis in enumerate(grid.axes):
-        edges = grid._edges(i)
-        pair = []
-        for s, edge in enumerate(edges):
-            label = axis + "-+"[s]
-            cond = given.get((i, s))
-            if isinstance(edge, Mirror):
-                if cond is not None:
-                    msg = (
-                        f"bc[{label!r}] is impossible: that side is the axis or pole at "
-                        f"{axis} = {edge.at:g}, where regularity is automatic (no condition "
-                        f"expected), got {cond.kind!r}"
-                    )
-                    raise ValueError(msg)
-                pair.append(_Side("mirror"))
-            elif edge == "periodic":
-                if cond is not None and cond.kind != "periodic":
-                    msg = (
-                        f"bc[{label!r}] is impossible: axis {axis!r} is periodic (it covers "
-                        f"the full circle), expected 'periodic' or nothing, got {cond.kind!r}"
-                    )
-                    raise ValueError(msg)
-                pair.append(_Side("periodic"))
-            else:
-                pair.append(cond if cond is not None else _Side(*DEFAULT_BC))
-        kinds = [p.kind for p in pair]
-        if "periodic" in kinds and edges[0] != "periodic":
-            if kinds != ["periodic", "periodic"]:
-                msg = f"bc for axis {axis!r}: 'periodic' must hold on both sides, got {kinds}"
-                raise ValueError(msg)
-            if axis in grid.angular_axes:
-                msg = (
-                    f"bc for axis {axis!r}: an angle can be periodic only when it covers the "
-                    f"full circle, got the range {grid.bounds[i]}"
-                )
-                raise ValueError(msg)
-            if _axis_has_metric(grid, i):
-                msg = (
-                    f"bc for axis {axis!r}: only an axis without metric factors (Cartesian "
-                    f"x, y, z or a pipe's z) can be made periodic, got {axis!r} of a "
-                    f"{type(grid).__name__}"
-                )
-                raise ValueError(msg)
-        out.append((pair[0], pair[1]))
-    return out
-
-
-def _side_values(grid: Grid, axis: int, at: float, value: Any, label: str) -> np.ndarray:
-    """A boundary value as an array of the face's shape (the grid's, size 1 along ``axis``)."""
-    shape = list(grid.shape)
-    shape[axis] = 1
-    if callable(value):
-        mesh = list(grid.mesh())
-        mesh[axis] = np.full([1] * grid.ndim, at)
-        try:
-            value = value(**dict(zip(grid.axes, mesh, strict=True)))
-        except TypeError as err:
-            msg = f"bc[{label!r}] value must accept the coordinates {grid.axes} as keywords ({err})"
-            raise TypeError(msg) from None
-    arr = np.asarray(value, dtype=float)
-    side_shape = tuple(n for k, n in enumerate(grid.shape) if k != axis)
-    try:
-        if arr.ndim == grid.ndim:
-            out = np.broadcast_to(arr, shape)
-        else:
-            out = np.expand_dims(np.broadcast_to(arr, side_shape), axis)
-    except ValueError:
-        msg = (
-            f"bc[{label!r}] value must be a number or broadcast to the side's shape "
-            f"{side_shape}, got shape {arr.shape}"
-        )
-        raise ValueError(msg) from None
-    if not np.all(np.isfinite(out)):
-        msg = f"bc[{label!r}] value must be finite"
-        raise ValueError(msg)
-    return out
 
 
 def _take(arr: np.ndarray, axis: int, index: Any) -> np.ndarray:
@@ -451,7 +339,7 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
             at = lo if s == 0 else hi
             area = metric.normal_area(i, np.array([at]))[0] * area_t
             area = np.broadcast_to(area, _take(index, i, slice(0, 1)).shape)
-            values = _side_values(grid, i, at, side.value, label)
+            values = side_values(grid, i, at, side.value, label)
             degenerate = np.all(np.abs(area) <= _ZERO_AREA * max(np.abs(area_t).max(), 1.0))
             if degenerate and (side.kind == "dirichlet" or np.any(values != 0)):
                 msg = (

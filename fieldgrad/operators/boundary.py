@@ -1,0 +1,219 @@
+"""Boundary conditions of the sparse Laplacian: what may hold on each side of a grid.
+
+A condition is given per side (``"x-"``, ``"r+"``) or per axis (``"theta"``,
+both ends): a Dirichlet value, a Neumann derivative, or periodicity.  What a
+grid allows follows from its own description: a full-circle angle is
+periodic, r = 0 and the poles are regular (no condition), an axis without
+metric factors may be made periodic.  :func:`resolve_bc` checks a ``bc``
+dict against the grid and fills in the default, no flux.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..grids.base import Grid, Mirror
+
+__all__ = ["BOUNDARY_KINDS", "DEFAULT_BC", "Side", "resolve_bc", "side_values"]
+
+#: Boundary condition kinds accepted in ``bc``.
+BOUNDARY_KINDS = ("dirichlet", "neumann", "periodic")
+#: The condition of every side not named in ``bc``: no flux.
+DEFAULT_BC = ("neumann", 0.0)
+
+
+@dataclass(frozen=True)
+class Side:
+    """The condition on one side of an axis.
+
+    Attributes
+    ----------
+    kind : str
+        ``"dirichlet"``, ``"neumann"``, ``"periodic"`` or ``"mirror"`` (r = 0
+        or a pole: regular, nothing to impose).
+    value : number, array_like or callable
+        The Dirichlet value or the outward normal derivative.
+
+    Examples
+    --------
+    >>> from fieldgrad.operators.boundary import DEFAULT_BC, Side
+    >>> Side(*DEFAULT_BC)
+    Side(kind='neumann', value=0.0)
+    """
+
+    kind: str
+    value: Any = 0.0
+
+
+def _parse_condition(key: str, spec: Any) -> Side:
+    if isinstance(spec, str):
+        kind, value = spec.lower(), 0.0
+    elif isinstance(spec, tuple | list) and len(spec) == 2 and isinstance(spec[0], str):
+        kind, value = spec[0].lower(), spec[1]
+    else:
+        msg = (
+            f"bc[{key!r}] must be 'periodic', 'dirichlet', 'neumann' or a (kind, value) pair, "
+            f"got {spec!r}"
+        )
+        raise ValueError(msg)
+    if kind not in BOUNDARY_KINDS:
+        msg = f"bc[{key!r}] kind must be one of {BOUNDARY_KINDS}, got {kind!r}"
+        raise ValueError(msg)
+    if kind == "periodic" and not isinstance(spec, str):
+        msg = f"bc[{key!r}] 'periodic' takes no value, got {spec!r}"
+        raise ValueError(msg)
+    return Side(kind, value)
+
+
+def _axis_has_metric(grid: Grid, axis: int) -> bool:
+    factors = grid._factor_functions()
+    return any(j == axis for (_, j) in factors) or axis in grid._volume_functions()
+
+
+def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[Side, Side]]:
+    """The condition on both sides of every axis, checked against the grid's geometry.
+
+    Parameters
+    ----------
+    grid : Grid
+        The grid.
+    bc : dict or None
+        Conditions by side or axis name (see
+        :func:`fieldgrad.operators.laplacian_matrix`).
+
+    Returns
+    -------
+    list of (Side, Side)
+        Lower and upper side of each axis, defaults filled in.
+
+    Raises
+    ------
+    ValueError
+        Unknown sides or kinds, or a condition the geometry does not allow.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.operators.boundary import resolve_bc
+    >>> disk = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+    >>> [(lo.kind, hi.kind) for lo, hi in resolve_bc(disk, {"r+": ("dirichlet", 1.0)})]
+    [('mirror', 'dirichlet'), ('periodic', 'periodic')]
+    """
+    if bc is None:
+        bc = {}
+    if not isinstance(bc, Mapping):
+        msg = f"bc must be a dict such as {{'x-': ('dirichlet', 0.0)}} or None, got {bc!r}"
+        raise TypeError(msg)
+    valid = {a: (i, s) for i, a in enumerate(grid.axes) for s in ("-", "+")}
+    given: dict[tuple[int, int], Side] = {}
+    for key, spec in bc.items():
+        name = str(key)
+        if name in grid.axes:
+            sides = [(grid.axes.index(name), 0), (grid.axes.index(name), 1)]
+        elif name[-1:] in "-+" and name[:-1] in valid:
+            sides = [(grid.axes.index(name[:-1]), 0 if name[-1] == "-" else 1)]
+        else:
+            keys = [a + s for a in grid.axes for s in ("-", "+")] + list(grid.axes)
+            msg = f"bc keys must be among {keys}, got {key!r}"
+            raise ValueError(msg)
+        for side in sides:
+            if side in given:
+                msg = f"bc gives two conditions for side {grid.axes[side[0]] + '-+'[side[1]]!r}"
+                raise ValueError(msg)
+            given[side] = _parse_condition(name, spec)
+
+    out = []
+    for i, axis in enumerate(grid.axes):
+        edges = grid._edges(i)
+        pair = []
+        for s, edge in enumerate(edges):
+            label = axis + "-+"[s]
+            cond = given.get((i, s))
+            if isinstance(edge, Mirror):
+                if cond is not None:
+                    msg = (
+                        f"bc[{label!r}] is impossible: that side is the axis or pole at "
+                        f"{axis} = {edge.at:g}, where regularity is automatic (no condition "
+                        f"expected), got {cond.kind!r}"
+                    )
+                    raise ValueError(msg)
+                pair.append(Side("mirror"))
+            elif edge == "periodic":
+                if cond is not None and cond.kind != "periodic":
+                    msg = (
+                        f"bc[{label!r}] is impossible: axis {axis!r} is periodic (it covers "
+                        f"the full circle), expected 'periodic' or nothing, got {cond.kind!r}"
+                    )
+                    raise ValueError(msg)
+                pair.append(Side("periodic"))
+            else:
+                pair.append(cond if cond is not None else Side(*DEFAULT_BC))
+        kinds = [p.kind for p in pair]
+        if "periodic" in kinds and edges[0] != "periodic":
+            if kinds != ["periodic", "periodic"]:
+                msg = f"bc for axis {axis!r}: 'periodic' must hold on both sides, got {kinds}"
+                raise ValueError(msg)
+            if axis in grid.angular_axes:
+                msg = (
+                    f"bc for axis {axis!r}: an angle can be periodic only when it covers the "
+                    f"full circle, got the range {grid.bounds[i]}"
+                )
+                raise ValueError(msg)
+            if _axis_has_metric(grid, i):
+                msg = (
+                    f"bc for axis {axis!r}: only an axis without metric factors (Cartesian "
+                    f"x, y, z or a pipe's z) can be made periodic, got {axis!r} of a "
+                    f"{type(grid).__name__}"
+                )
+                raise ValueError(msg)
+        out.append((pair[0], pair[1]))
+    return out
+
+
+def side_values(grid: Grid, axis: int, at: float, value: Any, label: str) -> np.ndarray:
+    """A boundary value as an array of the face's shape (the grid's, size 1 along ``axis``).
+
+    ``value`` is a number, an array broadcasting to the side (the grid's shape
+    without ``axis``, or with size 1 there) or a callable of the coordinates
+    by axis name, the side's own coordinate set to ``at``; ``label`` names
+    the side in error messages.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.operators.boundary import side_values
+    >>> square = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 2))
+    >>> side_values(square, 0, 0.0, lambda x, y: x + y, "x-")
+    array([[0.25, 0.75]])
+    """
+    shape = list(grid.shape)
+    shape[axis] = 1
+    if callable(value):
+        mesh = list(grid.mesh())
+        mesh[axis] = np.full([1] * grid.ndim, at)
+        try:
+            value = value(**dict(zip(grid.axes, mesh, strict=True)))
+        except TypeError as err:
+            msg = f"bc[{label!r}] value must accept the coordinates {grid.axes} as keywords ({err})"
+            raise TypeError(msg) from None
+    arr = np.asarray(value, dtype=float)
+    side_shape = tuple(n for k, n in enumerate(grid.shape) if k != axis)
+    try:
+        if arr.ndim == grid.ndim:
+            out = np.broadcast_to(arr, shape)
+        else:
+            out = np.expand_dims(np.broadcast_to(arr, side_shape), axis)
+    except ValueError:
+        msg = (
+            f"bc[{label!r}] value must be a number or broadcast to the side's shape "
+            f"{side_shape}, got shape {arr.shape}"
+        )
+        raise ValueError(msg) from None
+    if not np.all(np.isfinite(out)):
+        msg = f"bc[{label!r}] value must be finite"
+        raise ValueError(msg)
+    return out
