@@ -44,7 +44,7 @@ class IRCBranch:
     values : ndarray, shape (k,)
         V along the path.
     grad_norms : ndarray, shape (k,)
-        |grad V| (2-norm) along the path.
+        ``|grad V|`` (2-norm) along the path.
     converged : bool
         Whether the branch ended with ``|grad V| <= gtol``.
     message : str

@@ -117,7 +117,7 @@ def expected_score_norm_sq(
     n_samples: int = MC_SAMPLES,
     seed: int | np.random.Generator | None = 0,
 ) -> float:
-    """Mean squared norm of the score, E_p |grad log p|^2, for p = N(mean, cov).
+    """Mean squared norm of the score, ``E_p |grad log p|^2``, for p = N(mean, cov).
 
     Parameters
     ----------

@@ -146,7 +146,7 @@ def image_gradient(
 
 
 def gradient_magnitude(image: Any, *, method: str = "central", sigma: float = 0.0) -> Any:
-    """Return the Euclidean norm of an image's gradient, |grad I|, at every pixel.
+    """Return the Euclidean norm of an image's gradient, ``|grad I|``, at every pixel.
 
     Parameters
     ----------

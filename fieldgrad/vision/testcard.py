@@ -31,6 +31,15 @@ class SyntheticCard:
         ``(row, column)`` of the disk's centre, in pixels.
     disk_radius : float
         Radius of the disk, in pixels.
+
+    Examples
+    --------
+    Cards are drawn by :func:`synthetic_card`:
+
+    >>> from fieldgrad.vision import SyntheticCard, synthetic_card
+    >>> card = synthetic_card(64, noise=0.0)
+    >>> isinstance(card, SyntheticCard), card.image.shape == card.true_edges.shape
+    (True, True)
     """
 
     image: np.ndarray
