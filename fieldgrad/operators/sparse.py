@@ -35,6 +35,9 @@ its value at the cell centre, which for a field that is not symmetric about
 the axis differs by O(h^2 / r) (first order next to the axis of the plane or
 of a cylinder, order one in the innermost cells of a ball).  These errors
 are local and do not spoil the second-order convergence of solutions.
+Grids built from explicit coordinates with points *on* r = 0 or a pole
+(rather than half a cell away, as every constructor places them) get thin
+wedge cells there, one per angle, which only agree to first order.
 """
 
 from __future__ import annotations
