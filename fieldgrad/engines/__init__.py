@@ -1,6 +1,15 @@
 """Engines: how a stencil is executed (numpy reference, numba fused, dask chunked)."""
 
 from .base import ENGINES, Engine, register_engine, select_engine
+from .numba_engine import NumbaEngine
 from .numpy import NumpyEngine, component_norm
 
-__all__ = ["ENGINES", "Engine", "NumpyEngine", "component_norm", "register_engine", "select_engine"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "NumbaEngine",
+    "NumpyEngine",
+    "component_norm",
+    "register_engine",
+    "select_engine",
+]

@@ -1,0 +1,359 @@
+"""Stencil tables for the compiled engines, built from a grid's own description.
+
+The numba and dask engines run one kernel per array, whatever the grid.  The
+kernel never sees a grid: it sees, for each axis, a table of stencil taps per
+grid point (weight, source index along the axis, and which mirror the source
+is seen through), the permutations a mirror applies to the other axes, and
+the separable metric factors as 1-D arrays.  These tables come from the same
+:func:`~fieldgrad.operators.stencils.derivative_matrix` rows as the numpy
+engine's sparse matrices, so the numbers agree with the reference engine.
+
+Every array is viewed as 3-D: a grid of ``ndim`` axes occupies the last
+``ndim`` view axes, the leading view axes have length 1 and no taps.
+
+Values exactly on an axis or pole are filled afterwards by :func:`apply_fill`,
+the same interpolation across the axis as
+:func:`~fieldgrad.operators.stencils.fill_axis_points`, but touching only the
+few rows involved (and working on numpy and dask arrays alike).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..grids.base import Grid, Mirror
+from ..operators.stencils import (
+    AxisExtension,
+    axis_extension,
+    axis_points,
+    derivative_matrix,
+    fornberg_weights,
+)
+from .numpy import log_derivatives, metric_order
+
+__all__ = [
+    "OPERATORS",
+    "VIEW_NDIM",
+    "AxisStencil",
+    "FillStep",
+    "KernelTables",
+    "apply_fill",
+    "axis_stencil",
+    "fill_plan",
+    "kernel_tables",
+]
+
+#: What a table computes per axis: ``(1/h_i) d_i``, the Laplacian terms
+#: ``(1/h_i^2)(d_ii + d_i log(J/h_i^2) d_i)`` or the divergence terms
+#: ``(1/h_i)(d_i + d_i log(J/h_i))``.
+OPERATORS = ("gradient", "laplacian", "divergence")
+#: Every array is handled as a 3-D view.
+VIEW_NDIM = 3
+#: Mirror ids in the tables: a plain source, the lower edge's, the upper edge's mirror.
+PLAIN, LOWER, UPPER = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class AxisStencil:
+    """The stencil of one operator along one axis, one row of taps per grid point.
+
+    ``columns[k, x]`` is the column of tap ``k`` of point ``x`` in the axis
+    extended by ghosts (``ext``), ``weights[k, x]`` its weight; ``counts[x]``
+    taps are used.  ``reach`` is the largest distance between a point and a
+    column of its stencil: the halo a chunk needs.
+    """
+
+    counts: np.ndarray
+    weights: np.ndarray
+    columns: np.ndarray
+    ext: AxisExtension
+    reach: int
+
+    @property
+    def sources(self) -> np.ndarray:
+        """Index along the axis of the (unextended) value each tap reads."""
+        return self.ext.sources[self.columns]
+
+    @property
+    def mirror_ids(self) -> np.ndarray:
+        """Per tap: PLAIN, or the LOWER / UPPER edge's mirror the source is seen through."""
+        ext = self.ext
+        mirrored = np.array([m is not None for m in ext.mirrors], dtype=bool)[self.columns]
+        side = np.where(self.columns < ext.lo, LOWER, UPPER)
+        return np.where(mirrored, side, PLAIN)
+
+    def fast_range(self, *, ghosts: bool) -> tuple[int, int, int]:
+        """``(start, stop, half)``: the longest run of points whose taps are the
+        central window ``x - half .. x + half`` (of interior points only, unless
+        ``ghosts``, i.e. ghost values are present in the array)."""
+        n = self.counts.size
+        middle = int(self.counts[n // 2])
+        if middle % 2 == 0:
+            return (0, 0, 0)
+        half = (middle - 1) // 2
+        x = np.arange(n)
+        ok = self.counts == 2 * half + 1
+        offsets = self.columns[: 2 * half + 1] - (x + self.ext.lo)
+        ok &= np.all(offsets == np.arange(-half, half + 1)[:, None], axis=0)
+        if not ghosts:
+            cols = self.columns[: 2 * half + 1]
+            ok &= np.all((cols >= self.ext.lo) & (cols < self.ext.lo + n), axis=0)
+        if not ok.any():
+            return (0, 0, half)
+        start = int(np.argmax(ok))
+        stop = start + int(np.argmin(np.append(ok[start:], False)))
+        return (start, stop, half)
+
+
+def _rows(grid: Grid, axis: int, m: int, order: int, ext: AxisExtension) -> list[dict]:
+    """Rows of the derivative matrix as ``{column in ext: weight}``."""
+    matrix, width = derivative_matrix(grid, axis, m, order)
+    shift = ext.lo - axis_extension(grid, axis, width).lo
+    rows = []
+    for x in range(grid.shape[axis]):
+        span = slice(matrix.indptr[x], matrix.indptr[x + 1])
+        rows.append(dict(zip(matrix.indices[span] + shift, matrix.data[span], strict=True)))
+    return rows
+
+
+@lru_cache(maxsize=256)
+def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStencil:
+    """Stencil rows of ``operator`` along ``axis`` (without the metric's 1/h factors).
+
+    The Laplacian's two derivatives and the divergence's log-derivative term
+    are merged into one row per point: ``d_ii + c d_i`` and ``d_i + c``.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.tables import axis_stencil
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(5,))
+    >>> axis_stencil(grid, 0, "gradient", 2).weights[:, 2]
+    array([-2.5,  0. ,  2.5])
+    """
+    if operator not in OPERATORS:
+        msg = f"operator must be one of {OPERATORS}, got {operator!r}"
+        raise ValueError(msg)
+    n = grid.shape[axis]
+    if operator == "gradient":
+        parts = [(1, order, None)]
+    else:
+        q = metric_order(grid, order)
+        power = 2 if operator == "laplacian" else 1
+        logs = log_derivatives(grid, power)[axis]
+        coef = None if logs is None else np.ravel(logs)
+        parts = [(2, q, None)] if operator == "laplacian" else [(1, q, None)]
+        if coef is not None:
+            parts.append((1 if operator == "laplacian" else 0, q, coef))
+    widths = [derivative_matrix(grid, axis, m, q)[1] for m, q, _ in parts if m > 0]
+    ext = axis_extension(grid, axis, max(widths))
+    merged: list[dict] = [{} for _ in range(n)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        for m, q, coef in parts:
+            rows = [{x + ext.lo: 1.0} for x in range(n)] if m == 0 else _rows(grid, axis, m, q, ext)
+            for x, row in enumerate(rows):
+                scale = 1.0 if coef is None else coef[x]
+                for col, wt in row.items():
+                    merged[x][col] = merged[x].get(col, 0.0) + scale * wt
+    K = max(len(row) for row in merged)
+    counts = np.array([len(row) for row in merged], dtype=np.intp)
+    columns = np.zeros((K, n), dtype=np.intp)
+    weights = np.zeros((K, n))
+    for x, row in enumerate(merged):
+        cols = sorted(row)
+        columns[: len(cols), x] = cols
+        columns[len(cols) :, x] = x + ext.lo
+        weights[: len(cols), x] = [row[c] for c in cols]
+    reach = int(np.max(np.abs(columns - (np.arange(n) + ext.lo))))
+    return AxisStencil(counts, weights, columns, ext, reach)
+
+
+def _factor(grid: Grid, operator: str, component: int, axis: int) -> np.ndarray | None:
+    """The 1-D factor of ``1/h_component`` (``1/h^2`` for the Laplacian) along ``axis``."""
+    f = grid.factor(component, axis)
+    if f is None:
+        return None
+    with np.errstate(divide="ignore"):
+        return 1.0 / (f * f) if operator == "laplacian" else 1.0 / f
+
+
+@dataclass(frozen=True)
+class KernelTables:
+    """Everything the kernel needs, per view axis (see the module docstring).
+
+    ``counts (3, n)``, ``weights (3, K, n)``, ``sources (3, K, n)`` (indices
+    into the unextended array), ``columns (3, K, n)`` (into the array extended
+    by ghosts), ``mirrors (3, K, n)`` (mirror id per tap), ``perm (3, 3, 3, n)``
+    (for axis a and mirror id m, the source index along view axis b),
+    ``inner (3, 3)`` (whether that mirror permutes the innermost axis),
+    ``signs (3, 3)`` (sign of component a seen through the mirror),
+    ``factors (3, 3, n)`` (1-D metric factors of component a along axis b),
+    ``plain (3, n)`` (whether no tap of a point is seen through a mirror),
+    ``fast (3, 4)`` and ``fast_ghosts (3, 4)`` (the central-window range
+    ``start, stop, half`` for unextended and ghost-extended arrays, and
+    whether all metric factors along the axis are one and no mirror lies
+    beyond its edges: then the kernel may fuse the axes), ``lows (3,)``
+    (ghosts below each axis) and ``reach (3,)``.
+    """
+
+    counts: np.ndarray
+    weights: np.ndarray
+    sources: np.ndarray
+    columns: np.ndarray
+    mirrors: np.ndarray
+    plain: np.ndarray
+    perm: np.ndarray
+    inner: np.ndarray
+    signs: np.ndarray
+    factors: np.ndarray
+    fast: np.ndarray
+    fast_ghosts: np.ndarray
+    lows: np.ndarray
+    reach: np.ndarray
+
+
+def _permutation(grid: Grid, mirror: Mirror, axis: int) -> np.ndarray:
+    n = grid.shape[axis]
+    idx = np.arange(n)
+    if axis in mirror.shift:
+        idx = np.roll(idx, n // 2)
+    if axis in mirror.flip:
+        idx = idx[::-1]
+    return idx
+
+
+@lru_cache(maxsize=128)
+def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTables:
+    """Kernel tables of ``operator`` at accuracy ``order`` on ``grid`` in ``dtype``.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.tables import kernel_tables
+    >>> grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+    >>> t = kernel_tables(grid, "gradient", 2, "float64")
+    >>> t.weights.shape, int(t.counts[0, 0]), int(t.counts[1, 0])
+    ((3, 3, 16), 0, 3)
+    """
+    off = VIEW_NDIM - grid.ndim
+    nmax = max(grid.shape)
+    stencils = [axis_stencil(grid, a, operator, order) for a in range(grid.ndim)]
+    K = max(s.weights.shape[0] for s in stencils)
+    counts = np.zeros((3, nmax), dtype=np.intp)
+    weights = np.zeros((3, K, nmax), dtype=dtype)
+    sources = np.zeros((3, K, nmax), dtype=np.intp)
+    columns = np.zeros((3, K, nmax), dtype=np.intp)
+    mirrors = np.zeros((3, K, nmax), dtype=np.intp)
+    perm = np.zeros((3, 3, 3, nmax), dtype=np.intp)
+    inner = np.zeros((3, 3), dtype=np.intp)
+    signs = np.ones((3, 3), dtype=dtype)
+    factors = np.ones((3, 3, nmax), dtype=dtype)
+    plain = np.ones((3, nmax), dtype=np.intp)
+    fast = np.zeros((3, 4), dtype=np.intp)
+    fast_ghosts = np.zeros((3, 4), dtype=np.intp)
+    lows = np.zeros(3, dtype=np.intp)
+    reach = np.zeros(3, dtype=np.intp)
+    for a, st in enumerate(stencils):
+        v, n, k = a + off, grid.shape[a], st.weights.shape[0]
+        counts[v, :n] = st.counts
+        weights[v, :k, :n] = st.weights
+        sources[v, :k, :n] = st.sources
+        columns[v, :k, :n] = st.columns
+        mirrors[v, :k, :n] = st.mirror_ids
+        mids = st.mirror_ids
+        plain[v, :n] = np.all((mids == PLAIN) | (np.arange(k)[:, None] >= st.counts), axis=0)
+        fast[v, :3] = st.fast_range(ghosts=False)
+        fast_ghosts[v, :3] = st.fast_range(ghosts=True)
+        lows[v], reach[v] = st.ext.lo, st.reach
+        for mid, edge in ((LOWER, grid.edges(a)[0]), (UPPER, grid.edges(a)[1])):
+            if not isinstance(edge, Mirror):
+                continue
+            signs[v, mid] = edge.signs[a]
+            for b in range(grid.ndim):
+                idx = _permutation(grid, edge, b)
+                perm[v, mid, b + off, : idx.size] = idx
+            last = grid.shape[-1]
+            inner[v, mid] = not np.array_equal(perm[v, mid, 2, :last], np.arange(last))
+        for b in range(grid.ndim):
+            f = _factor(grid, operator, a, b)
+            if f is not None:
+                factors[v, b + off, : grid.shape[b]] = f
+    flat = np.all(factors[:, 2, : grid.shape[-1]] == 1) and not isinstance(
+        grid.edges(grid.ndim - 1)[0], Mirror
+    )
+    fast[2, 3] = fast_ghosts[2, 3] = flat and not isinstance(grid.edges(grid.ndim - 1)[1], Mirror)
+    return KernelTables(
+        counts, weights, sources, columns, mirrors, plain, perm, inner, signs, factors,
+        fast, fast_ghosts, lows, reach,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FillStep:
+    """Fill the value at ``index`` along ``axis`` (on an axis or pole) from ``taps``:
+    ``(source index, mirror or None, weight)``."""
+
+    axis: int
+    index: int
+    taps: tuple[tuple[int, Mirror | None, float], ...]
+
+
+@lru_cache(maxsize=128)
+def fill_plan(grid: Grid, order: int) -> tuple[FillStep, ...]:
+    """The steps of :func:`~fieldgrad.operators.stencils.fill_axis_points`, in its order."""
+    steps = []
+    for axis in reversed(range(grid.ndim)):
+        for index, mirror in axis_points(grid, axis):
+            width = order // 2 + 1
+            ext = axis_extension(grid, axis, width)
+            centre = index + ext.lo
+            keep = [k for k in range(ext.coords.size) if k != centre]
+            keep = sorted(keep, key=lambda k: abs(ext.coords[k] - mirror.at))[: 2 * width]
+            weights = fornberg_weights(mirror.at, ext.coords[keep], 0)
+            taps = tuple(
+                (int(ext.sources[k]), ext.mirrors[k], float(w))
+                for k, w in zip(keep, weights, strict=True)
+            )
+            steps.append(FillStep(axis, index, taps))
+    return tuple(steps)
+
+
+def fill_rows(step: FillStep) -> tuple[int, int]:
+    """The range of indices along ``step.axis`` that ``step`` reads and writes."""
+    idx = [step.index] + [src for src, _, _ in step.taps]
+    return (min(idx), max(idx) + 1)
+
+
+def apply_fill(
+    data: Any,
+    grid: Grid,
+    steps: tuple[FillStep, ...],
+    *,
+    component: int | None = None,
+    offset: int = 0,
+) -> Any:
+    """Apply fill steps to ``data`` in place (numpy) or lazily (dask), return it.
+
+    ``data`` holds the grid's axes, or along the steps' axis only the indices
+    from ``offset`` on (a slab); ``component`` is the vector component it holds.
+    """
+    for step in steps:
+        ax = step.axis
+        total: Any = None
+        for src, mirror, weight in step.taps:
+            row = data[(slice(None),) * ax + (src - offset,)]
+            if mirror is not None:
+                for s in mirror.shift:
+                    row = np.roll(row, grid.shape[s] // 2, axis=s - (s > ax))
+                for f in mirror.flip:
+                    row = np.flip(row, axis=f - (f > ax))
+                if component is not None and mirror.signs[component] < 0:
+                    row = -row
+            term = weight * row
+            total = term if total is None else total + term
+        data[(slice(None),) * ax + (step.index - offset,)] = total
+    return data
