@@ -29,7 +29,15 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .tables import KernelTables
+from .tables import (
+    MODE_COMPONENTS,
+    MODE_NORM1,
+    MODE_NORM2,
+    MODE_NORMINF,
+    MODE_SUM,
+    NORM_MODES,
+    KernelTables,
+)
 
 __all__ = [
     "MODE_COMPONENTS",
@@ -41,18 +49,6 @@ __all__ = [
     "run_kernel",
 ]
 
-#: Output: every component (``out`` has one slab per grid axis).
-MODE_COMPONENTS = 0
-#: Output: sum of the magnitudes of the components.
-MODE_NORM1 = 1
-#: Output: Euclidean norm of the components.
-MODE_NORM2 = 2
-#: Output: largest magnitude of the components.
-MODE_NORMINF = 3
-#: Output: sum of the components (Laplacian, divergence).
-MODE_SUM = 4
-#: Kernel mode of each vector norm.
-NORM_MODES = {1.0: MODE_NORM1, 2.0: MODE_NORM2, float("inf"): MODE_NORMINF}
 #: Chunks of rows per thread of the parallel kernel.
 CHUNKS_PER_THREAD = 2
 #: Smallest output (points) worth running on several threads.

@@ -23,7 +23,15 @@ import numpy as np
 from ..grids.base import Grid
 from .base import register_engine
 from .numpy import NUMPY_ENGINE, component_norm
-from .tables import apply_fill, fill_plan, fill_rows, kernel_tables
+from .tables import (
+    MODE_COMPONENTS,
+    MODE_SUM,
+    NORM_MODES,
+    apply_fill,
+    fill_plan,
+    fill_rows,
+    kernel_tables,
+)
 
 __all__ = ["NumbaEngine", "KERNEL_DTYPES", "accepts"]
 
@@ -74,7 +82,7 @@ class NumbaEngine:
         (u,) = inputs
         out = np.empty((grid.ndim,) + grid.shape, dtype=u.dtype)
         tables = kernel_tables(grid, "gradient", order, u.dtype.name)
-        _kernels().run_kernel(tables, (u,), out, _kernels().MODE_COMPONENTS)
+        _kernels().run_kernel(tables, (u,), out, MODE_COMPONENTS)
         steps = fill_plan(grid, order)
         for c in range(grid.ndim) if steps else ():
             apply_fill(out[c], grid, steps, component=c)
@@ -88,7 +96,7 @@ class NumbaEngine:
         (u,) = inputs
         tables = kernel_tables(grid, "gradient", order, u.dtype.name)
         out = np.empty((1,) + grid.shape, dtype=u.dtype)
-        _kernels().run_kernel(tables, (u,), out, _kernels().NORM_MODES[float(ord)])
+        _kernels().run_kernel(tables, (u,), out, NORM_MODES[float(ord)])
         result = out[0]
         steps = fill_plan(grid, order)
         if steps:
@@ -114,7 +122,7 @@ class NumbaEngine:
         dtype = inputs[0].dtype
         out = np.empty((1,) + grid.shape, dtype=dtype)
         tables = kernel_tables(grid, operator, order, dtype.name)
-        _kernels().run_kernel(tables, inputs, out, _kernels().MODE_SUM)
+        _kernels().run_kernel(tables, inputs, out, MODE_SUM)
         steps = fill_plan(grid, order)
         return apply_fill(out[0], grid, steps) if steps else out[0]
 
@@ -134,7 +142,7 @@ def _fill_norm(
         lo[step.axis], hi[step.axis] = r0, r1
         comps = np.empty((grid.ndim,) + tuple(b - a for a, b in zip(lo, hi, strict=True)), u.dtype)
         k = _kernels()
-        k.run_kernel(tables, (u,), comps, k.MODE_COMPONENTS, lo=tuple(lo), hi=tuple(hi))
+        k.run_kernel(tables, (u,), comps, MODE_COMPONENTS, lo=tuple(lo), hi=tuple(hi))
         at = (slice(None),) * (step.axis + 1)
         for (axis, index), row in filled.items():
             if axis == step.axis and r0 <= index < r1:

@@ -36,6 +36,12 @@ from ..operators.stencils import (
 from .numpy import log_derivatives, metric_order
 
 __all__ = [
+    "MODE_COMPONENTS",
+    "MODE_NORM1",
+    "MODE_NORM2",
+    "MODE_NORMINF",
+    "MODE_SUM",
+    "NORM_MODES",
     "OPERATORS",
     "VIEW_NDIM",
     "AxisStencil",
@@ -53,6 +59,18 @@ __all__ = [
 OPERATORS = ("gradient", "laplacian", "divergence")
 #: Every array is handled as a 3-D view.
 VIEW_NDIM = 3
+#: Kernel output: every component (one slab per grid axis).
+MODE_COMPONENTS = 0
+#: Kernel output: sum of the magnitudes of the components.
+MODE_NORM1 = 1
+#: Kernel output: Euclidean norm of the components.
+MODE_NORM2 = 2
+#: Kernel output: largest magnitude of the components.
+MODE_NORMINF = 3
+#: Kernel output: sum of the components (Laplacian, divergence).
+MODE_SUM = 4
+#: Kernel mode of each vector norm.
+NORM_MODES = {1.0: MODE_NORM1, 2.0: MODE_NORM2, float("inf"): MODE_NORMINF}
 #: Mirror ids in the tables: a plain source, the lower edge's, the upper edge's mirror.
 PLAIN, LOWER, UPPER = 0, 1, 2
 
@@ -132,8 +150,11 @@ def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStenci
     >>> import fieldgrad as fg
     >>> from fieldgrad.engines.tables import axis_stencil
     >>> grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(5,))
-    >>> axis_stencil(grid, 0, "gradient", 2).weights[:, 2]
-    array([-2.5,  0. ,  2.5])
+    >>> st = axis_stencil(grid, 0, "gradient", 2)
+    >>> int(st.counts[2]), st.columns[:3, 2] - st.ext.lo    # a central window around point 2
+    (3, array([1, 2, 3]))
+    >>> [round(float(w), 12) for w in st.weights[:3, 2]]
+    [-2.5, -0.0, 2.5]
     """
     if operator not in OPERATORS:
         msg = f"operator must be one of {OPERATORS}, got {operator!r}"
@@ -236,8 +257,10 @@ def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTa
     >>> from fieldgrad.engines.tables import kernel_tables
     >>> grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
     >>> t = kernel_tables(grid, "gradient", 2, "float64")
-    >>> t.weights.shape, int(t.counts[0, 0]), int(t.counts[1, 0])
-    ((3, 3, 16), 0, 3)
+    >>> int(t.counts[0, 0]), int(t.counts[1, 3]), int(t.counts[2, 3])   # no axis 0 in 2-D
+    (0, 3, 3)
+    >>> int(t.mirrors[1, 0, 0])          # r = 0 lies below the first radius: the lower mirror
+    1
     """
     off = VIEW_NDIM - grid.ndim
     nmax = max(grid.shape)
