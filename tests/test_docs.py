@@ -101,6 +101,7 @@ def test_extend_fieldgrad_torus_works_with_everything(tutorial):
     assert checks["height_gradient_error"] < 1e-2
     assert checks["laplacian_integral"] < 1e-12
     assert checks["engines_max_difference"] < 1e-12
+    assert checks["lazy"] == 1.0
     assert checks["lazy_max_difference"] < 1e-12
     assert checks["basis_error"] < 1e-10
     assert checks["from_cartesian_error"] < 1e-12
