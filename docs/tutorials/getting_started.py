@@ -76,8 +76,16 @@ def max_errors() -> dict[str, float]:
 
 def draw() -> plt.Figure:
     """The five gradient norms, each drawn in its grid's geometry."""
-    fig, axes = plt.subplots(1, 5, figsize=(21, 4.4), width_ratios=[1, 1, 0.75, 1.1, 1.5])
-    for ax, (name, norm) in zip(axes, steepness.items(), strict=True):
+    fig, axes = plt.subplot_mosaic(
+        [
+            ["CartesianGrid", "PolarGrid", "CylindricalGrid"],
+            ["SphericalGrid", "SphereSurface", "SphereSurface"],
+        ],
+        figsize=(15, 9.5),
+        width_ratios=[1, 1, 1.2],
+    )
+    for name, norm in steepness.items():
+        ax = axes[name]
         norm.plot(ax=ax)
         ax.set_title(f"{name}\n{norm.name}", fontsize=10)
     fig.tight_layout()
