@@ -161,8 +161,9 @@ def _with_ghosts(x: Any, grid: Grid, exts: list[AxisExtension], component: int |
             if sources.size == 0:
                 pieces.append(None)
                 continue
-            mirrored = isinstance(edge, Mirror) and component is not None
-            sign = edge.signs[component] if mirrored else 1.0
+            sign = 1.0
+            if isinstance(edge, Mirror) and component is not None:
+                sign = edge.signs[component]
             slab = _ghosts(x, grid, a, sources, edge, sign)
             widths = [(e.lo, e.hi) if b < a else (0, 0) for b, e in enumerate(exts)]
             if any(w != (0, 0) for w in widths):
@@ -195,10 +196,10 @@ def _apply(grid: Grid, arrays: Sequence[Any], operator: str, order: int, mode: i
         x = _with_ghosts(x, grid, exts, c if len(xs) > 1 else None)
         merged = []
         for cs, e in zip(chunks, exts, strict=True):
-            cs = list(cs)
-            cs[0] += e.lo
-            cs[-1] += e.hi
-            merged.append(tuple(cs))
+            sizes = list(cs)
+            sizes[0] += e.lo
+            sizes[-1] += e.hi
+            merged.append(tuple(sizes))
         x = x.rechunk(tuple(merged))
         depths = dict(enumerate(depth))
         blocks.append(

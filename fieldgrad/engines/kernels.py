@@ -64,6 +64,25 @@ _LAUNCH = threading.Lock()
 
 
 @njit(cache=True, nogil=True)
+def _combined(mode, g0, g1, g2):
+    """The norm (``mode`` 1, 2, 3) or the sum (4) of one point's three terms."""
+    if mode == MODE_NORM2:
+        return np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
+    if mode == MODE_NORM1:
+        return abs(g0) + abs(g1) + abs(g2)
+    if mode == MODE_SUM:
+        return g0 + g1 + g2
+    big = abs(g0)
+    g = abs(g1)
+    if big == big and not g <= big:
+        big = g
+    g = abs(g2)
+    if big == big and not g <= big:
+        big = g
+    return big
+
+
+@njit(cache=True, nogil=True)
 def _fused(
     out, ob, plane, u0, u1, u2, m, w0, b0, w1, b1, wt, w2, b2, r0, r1, r2, mode, three, z,
     ends, counts, sources,
@@ -95,29 +114,10 @@ def _fused(
             d2 = d2 + wt[w2[k] + x] * u2[b2 + np.uint64(k) + x]
         return d0 * r0, d1 * r1, d2 * r2
 
-    if mode == 2:
+    if mode != MODE_COMPONENTS:
         for x in range(m):
             g0, g1, g2 = grads(x)
-            out[ob + x] = np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
-    elif mode == 1:
-        for x in range(m):
-            g0, g1, g2 = grads(x)
-            out[ob + x] = abs(g0) + abs(g1) + abs(g2)
-    elif mode == 4:
-        for x in range(m):
-            g0, g1, g2 = grads(x)
-            out[ob + x] = g0 + g1 + g2
-    elif mode == 3:
-        for x in range(m):
-            g0, g1, g2 = grads(x)
-            big = abs(g0)
-            g = abs(g1)
-            if big == big and not g <= big:
-                big = g
-            g = abs(g2)
-            if big == big and not g <= big:
-                big = g
-            out[ob + x] = big
+            out[ob + x] = _combined(mode, g0, g1, g2)
     elif three:
         for x in range(m):
             g0, g1, g2 = grads(x)
@@ -197,29 +197,16 @@ def _inner_offsets(K, nmax, x):
 @njit(cache=True, nogil=True)
 def _store(out, ob, plane, mode, first, g0, g1, g2):
     """Combine one point's terms into ``out[ob]`` (and the planes after it)."""
-    if mode == 2:
-        out[ob] = np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
-    elif mode == 1:
-        out[ob] = abs(g0) + abs(g1) + abs(g2)
-    elif mode == 4:
-        out[ob] = g0 + g1 + g2
-    elif mode == 3:
-        big = abs(g0)
-        g = abs(g1)
-        if big == big and not g <= big:
-            big = g
-        g = abs(g2)
-        if big == big and not g <= big:
-            big = g
-        out[ob] = big
-    else:
-        if first == 0:
-            out[ob] = g0
-            ob += plane
-        if first <= 1:
-            out[ob] = g1
-            ob += plane
-        out[ob] = g2
+    if mode != MODE_COMPONENTS:
+        out[ob] = _combined(mode, g0, g1, g2)
+        return
+    if first == 0:
+        out[ob] = g0
+        ob += plane
+    if first <= 1:
+        out[ob] = g1
+        ob += plane
+    out[ob] = g2
 
 
 @njit(cache=True, nogil=True)
@@ -395,7 +382,7 @@ def _combine(out, mode, first, a0, a1, a2, r0, r1, r2, m, ob, plane):
 
     Axes before ``first`` hold nothing (their sums are zero).
     """
-    if mode == 0:
+    if mode == MODE_COMPONENTS:
         if first == 0:
             for x in range(m):
                 out[ob + x] = a0[x] * r0
@@ -406,28 +393,9 @@ def _combine(out, mode, first, a0, a1, a2, r0, r1, r2, m, ob, plane):
             ob += plane
         for x in range(m):
             out[ob + x] = a2[x] * r2
-    elif mode == 2:
-        for x in range(m):
-            g0 = a0[x] * r0
-            g1 = a1[x] * r1
-            g2 = a2[x] * r2
-            out[ob + x] = np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
-    elif mode == 1:
-        for x in range(m):
-            out[ob + x] = abs(a0[x] * r0) + abs(a1[x] * r1) + abs(a2[x] * r2)
-    elif mode == 3:
-        for x in range(m):
-            big = abs(a0[x] * r0)
-            g = abs(a1[x] * r1)
-            if big == big and not g <= big:
-                big = g
-            g = abs(a2[x] * r2)
-            if big == big and not g <= big:
-                big = g
-            out[ob + x] = big
     else:
         for x in range(m):
-            out[ob + x] = a0[x] * r0 + a1[x] * r1 + a2[x] * r2
+            out[ob + x] = _combined(mode, a0[x] * r0, a1[x] * r1, a2[x] * r2)
 
 
 @njit(cache=True, nogil=True, parallel=True)

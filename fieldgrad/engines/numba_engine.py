@@ -74,7 +74,7 @@ class NumbaEngine:
 
     name = "numba"
 
-    def gradient(self, grid: Grid, data: np.ndarray, *, order: int) -> np.ndarray:
+    def gradient(self, grid: Grid, data: np.ndarray, *, order: int) -> Any:
         """Orthonormal gradient components, stacked along a leading axis."""
         inputs = _inputs([data])
         if inputs is None:

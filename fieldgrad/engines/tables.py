@@ -160,6 +160,7 @@ def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStenci
         msg = f"operator must be one of {OPERATORS}, got {operator!r}"
         raise ValueError(msg)
     n = grid.shape[axis]
+    parts: list[tuple[int, int, np.ndarray | None]]
     if operator == "gradient":
         parts = [(1, order, None)]
     else:
