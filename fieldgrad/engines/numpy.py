@@ -121,14 +121,15 @@ class NumpyEngine:
         q = metric_order(grid, order)
         h = grid.scale_factors()
         logs = log_derivatives(grid, 1)
-        total = np.zeros(grid.shape, dtype=np.result_type(*components))
+        dtype = np.result_type(*components)
+        total = np.zeros(grid.shape, dtype=dtype)
         for i, v in enumerate(components):
             term = axis_derivative(v, grid, i, order=q, component=i)
             if logs[i] is not None:
                 with np.errstate(invalid="ignore"):
-                    term = term + v * logs[i]
+                    term = term + v * logs[i].astype(dtype)
             with np.errstate(invalid="ignore"):
-                total = total + _divide(term, h[i])
+                total = total + _divide(term, h[i].astype(dtype))
         return fill_axis_points(total, grid, order)
 
     def laplacian(self, grid: Grid, data: np.ndarray, *, order: int) -> np.ndarray:
@@ -141,9 +142,11 @@ class NumpyEngine:
             term = axis_derivative(data, grid, i, m=2, order=q)
             if logs[i] is not None:
                 with np.errstate(invalid="ignore"):
-                    term = term + axis_derivative(data, grid, i, order=q) * logs[i]
+                    term = term + axis_derivative(data, grid, i, order=q) * logs[i].astype(
+                        data.dtype
+                    )
             with np.errstate(invalid="ignore"):
-                total = total + _divide(term, h[i] ** 2)
+                total = total + _divide(term, (h[i] ** 2).astype(data.dtype))
         return fill_axis_points(total, grid, order)
 
 

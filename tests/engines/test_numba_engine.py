@@ -98,6 +98,9 @@ def test_float32_stays_float32(grid, rng, close):
     for name, (fast, reference) in results.items():
         assert fast.dtype == np.float32, name
         close(fast, reference, rtol=1e-5)
+    # the reference engine keeps the dtype too
+    assert NUMPY.laplacian(grid, f32, order=2).dtype == np.float32
+    assert NUMPY.divergence(grid, list(v32), order=2).dtype == np.float32
 
 
 def test_nan_stays_local_as_in_numpy():
