@@ -104,7 +104,18 @@ class ScenarioResult:
 
     Examples
     --------
-    See :func:`run_scenario`.
+    :func:`run_scenario` returns one:
+
+    >>> import contextlib, io, pathlib, tempfile
+    >>> from fieldgrad.cli import ScenarioResult, discover, run_scenario
+    >>> lines = ["from fieldgrad.report import check, write_report",
+    ...          "def run(outdir, quick=False):",
+    ...          "    return write_report('half', [check('x', 0.5, 1.0)], outdir)"]
+    >>> with tempfile.TemporaryDirectory() as d, contextlib.redirect_stdout(io.StringIO()):
+    ...     _ = pathlib.Path(d, "half.py").write_text("\\n".join(lines))
+    ...     result = run_scenario(discover(d)["half"], d, stderr=io.StringIO())
+    >>> isinstance(result, ScenarioResult), result.ok, result.failed_rows
+    (True, False, ['x'])
     """
 
     name: str
