@@ -18,7 +18,19 @@ __all__ = ["Engine", "register_engine", "select_engine", "ENGINES"]
 
 
 class Engine(Protocol):
-    """What every engine computes, given a grid and arrays of its shape."""
+    """What every engine computes, given a grid and arrays of its shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines import ENGINES
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(5,))
+    >>> x = grid.coords["x"]
+    >>> [bool(np.allclose(ENGINES[name].gradient(grid, 3 * x, order=2)[0], 3.0))
+    ...  for name in ("numpy", "numba")]
+    [True, True]
+    """
 
     name: str
 
@@ -43,7 +55,22 @@ _AUTO: list[tuple[str, Callable[[Any], bool]]] = []
 
 
 def register_engine(engine: Engine, *, auto: Callable[[Any], bool] | None = None) -> Engine:
-    """Register an engine; ``auto(data)`` says when it is chosen automatically."""
+    """Register an engine; ``auto(data)`` says when it is chosen automatically.
+
+    Engines registered later are asked first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.engines import ENGINES, register_engine, select_engine
+    >>> from fieldgrad.engines.numpy import NumpyEngine
+    >>> class Loud(NumpyEngine):
+    ...     name = "loud"
+    >>> engine = register_engine(Loud())
+    >>> select_engine("loud", np.zeros(3)) is engine
+    True
+    >>> del ENGINES["loud"]
+    """
     ENGINES[engine.name] = engine
     if auto is not None:
         _AUTO.insert(0, (engine.name, auto))
