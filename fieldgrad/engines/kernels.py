@@ -23,6 +23,7 @@ and with ``prange``, and cached on disk.
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numba
@@ -57,6 +58,20 @@ PARALLEL_MIN_SIZE = 100_000
 TILE = 512
 
 _LAUNCH = threading.Lock()
+#: Whether this process was forked from one whose OpenMP threads were running:
+#: GNU OpenMP cannot start again in the child, so it runs the serial kernel.
+_FORKED_FROM_OPENMP = False
+
+
+def _after_fork_in_child() -> None:
+    global _FORKED_FROM_OPENMP
+    try:
+        _FORKED_FROM_OPENMP = _FORKED_FROM_OPENMP or numba.threading_layer() == "omp"
+    except ValueError:  # no thread pool was started before the fork
+        pass
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 # Inside the kernel every array is flat and every index of a hot loop is an
 # unsigned integer: numba then emits neither views (reference counting) nor
@@ -443,8 +458,8 @@ def run_kernel(
     that already holds its ghosts and halo: ``(ioff, sources, fast)``, the
     offsets from grid to chunk indices per axis and the tables in the chunk's
     own indices.  Large outputs run on all threads unless another thread is
-    already running the parallel kernel; then this call runs serially (no
-    nested or concurrent thread pools).
+    already running the parallel kernel, or the process was forked from one
+    running GNU OpenMP threads; then this call runs serially.
     """
     ndim = inputs[0].ndim
     pad = 3 - ndim
@@ -472,7 +487,7 @@ def run_kernel(
     )  # fmt: skip
     rows = int((geo[3] - geo[0]) * (geo[4] - geo[1]))
     big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1
-    if parallel and big and _LAUNCH.acquire(blocking=False):
+    if parallel and big and not _FORKED_FROM_OPENMP and _LAUNCH.acquire(blocking=False):
         try:
             nchunks = min(rows, CHUNKS_PER_THREAD * numba.get_num_threads())
             _run_parallel(*args, nchunks)

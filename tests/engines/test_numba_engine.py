@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -159,3 +161,28 @@ def test_concurrent_calls_from_threads(rng):
     assert len(results) == 4
     for r in results:
         np.testing.assert_array_equal(r, expected)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_after_parallel_run(rng):
+    """A child forked after the thread pool ran (multiprocessing's default on Linux)
+    still computes: serially, since GNU OpenMP cannot restart after a fork."""
+    grid = fg.PolarGrid(radius=(0, 1), shape=(320, 320))
+    f = rng.standard_normal(grid.shape)
+    expected = NUMBA.gradient_norm(grid, f, order=2, ord=2.0)
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded process
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            result = NUMBA.gradient_norm(grid, f, order=2, ord=2.0)
+            os.write(write, b"1" if np.array_equal(result, expected) else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.close(read)
+    _, status = os.waitpid(pid, 0)
+    assert status == 0
+    assert answer == b"1"
