@@ -14,7 +14,10 @@ Prints, measured in one process, for each field (float64):
   (numba ``prange``) and ``np.copyto``, the faster taken as the bandwidth
   bound;
 * the ratios, and the peak memory each allocates beyond its input
-  (tracemalloc), relative to the output's size.
+  (tracemalloc), relative to the output's size;
+* ``kernel``: the same compiled kernel writing into a preallocated output,
+  which shows what the first touch of a new output array costs (the kernel
+  zeroes and faults in its pages; ``np.gradient`` pays that too).
 
 Then the cold start of a fresh process (import and first ``gradient_norm``,
 numba's cache warm) and a lazy 1024^3 field reduced to the maximum of its
@@ -40,6 +43,8 @@ import numpy as np
 from numba import njit, prange
 
 import fieldgrad as fg
+from fieldgrad.engines.kernels import run_kernel
+from fieldgrad.engines.tables import MODE_NORM2, kernel_tables
 
 #: Timing repeats (the best is reported).
 REPEATS = 7
@@ -153,9 +158,14 @@ def measure(case: Case, shape: tuple[int, ...], repeats: int) -> dict:
     def baseline() -> np.ndarray:
         return case.baseline(grid, a)
 
+    def kernel_only() -> None:
+        run_kernel(tables, (a,), out[None], MODE_NORM2)
+
     norm()  # compile or load the kernel, build the stencil tables
+    tables = kernel_tables(grid, "gradient", 2, "float64")
     parallel_copy(a, out)
     t_fg = best_of(norm, repeats)
+    t_kernel = best_of(kernel_only, repeats)
     t_copy = min(
         best_of(lambda: parallel_copy(a, out), repeats),
         best_of(lambda: np.copyto(out, a), repeats),
@@ -164,9 +174,11 @@ def measure(case: Case, shape: tuple[int, ...], repeats: int) -> dict:
     return {
         "field": f"{case.name} {'x'.join(map(str, shape))}",
         "fieldgrad_ms": 1e3 * t_fg,
+        "kernel_ms": 1e3 * t_kernel,
         "np_gradient_ms": 1e3 * t_np,
         "copy_ms": 1e3 * t_copy,
         "vs_copy": t_fg / t_copy,
+        "kernel_vs_copy": t_kernel / t_copy,
         "speedup": t_np / t_fg,
         "mem_fieldgrad": peak_extra(norm) / a.nbytes,
         "mem_np_gradient": peak_extra(baseline) / a.nbytes,
@@ -182,8 +194,8 @@ def in_memory_table(quick: bool, repeats: int) -> list[dict]:
 
 
 HEADER = (
-    f"{'field':28s} {'fieldgrad':>10s} {'np.gradient':>12s} {'copy':>8s} "
-    f"{'vs copy':>8s} {'speed-up':>9s} {'mem fg':>7s} {'mem np':>7s}"
+    f"{'field':28s} {'fieldgrad':>10s} {'np.gradient':>12s} {'copy':>8s} {'vs copy':>8s} "
+    f"{'speed-up':>9s} {'mem fg':>7s} {'mem np':>7s} {'kernel':>8s} {'vs copy':>8s}"
 )
 
 
@@ -191,7 +203,8 @@ def print_row(r: dict) -> None:
     print(
         f"{r['field']:28s} {r['fieldgrad_ms']:8.1f}ms {r['np_gradient_ms']:10.1f}ms "
         f"{r['copy_ms']:6.1f}ms {r['vs_copy']:7.2f}x {r['speedup']:8.1f}x "
-        f"{r['mem_fieldgrad']:6.2f}x {r['mem_np_gradient']:6.2f}x",
+        f"{r['mem_fieldgrad']:6.2f}x {r['mem_np_gradient']:6.2f}x "
+        f"{r['kernel_ms']:6.1f}ms {r['kernel_vs_copy']:7.2f}x",
         flush=True,
     )
 
@@ -287,6 +300,7 @@ def main(argv: list[str] | None = None) -> None:
     print(HEADER)
     in_memory_table(args.quick, args.repeats)
     print("mem: peak allocation beyond the input, in units of the output's size")
+    print("kernel: the same kernel writing into a preallocated output (no new array)")
 
     inner, outer = cold_start(3)
     print(f"cold start (import + first gradient_norm, cache warm): {inner:.2f} s")
