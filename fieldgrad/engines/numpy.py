@@ -135,9 +135,10 @@ class NumpyEngine:
         total = np.zeros(grid.shape, dtype=dtype)
         for i, v in enumerate(components):
             term = axis_derivative(v, grid, i, order=q, component=i)
-            if logs[i] is not None:
+            log = logs[i]
+            if log is not None:
                 with np.errstate(invalid="ignore"):
-                    term = term + v * logs[i].astype(dtype)
+                    term = term + v * log.astype(dtype)
             with np.errstate(invalid="ignore"):
                 total = total + _divide(term, h[i].astype(dtype))
         return fill_axis_points(total, grid, order)
@@ -150,11 +151,10 @@ class NumpyEngine:
         total = np.zeros(grid.shape, dtype=data.dtype)
         for i in range(grid.ndim):
             term = axis_derivative(data, grid, i, m=2, order=q)
-            if logs[i] is not None:
+            log = logs[i]
+            if log is not None:
                 with np.errstate(invalid="ignore"):
-                    term = term + axis_derivative(data, grid, i, order=q) * logs[i].astype(
-                        data.dtype
-                    )
+                    term = term + axis_derivative(data, grid, i, order=q) * log.astype(data.dtype)
             with np.errstate(invalid="ignore"):
                 total = total + _divide(term, (h[i] ** 2).astype(data.dtype))
         return fill_axis_points(total, grid, order)

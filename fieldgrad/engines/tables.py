@@ -138,7 +138,7 @@ def _rows(grid: Grid, axis: int, m: int, order: int, ext: AxisExtension) -> list
     return rows
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStencil:
     """Stencil rows of ``operator`` along ``axis`` (without the metric's 1/h factors).
 
@@ -248,7 +248,7 @@ def _permutation(grid: Grid, mirror: Mirror, axis: int) -> np.ndarray:
     return idx
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=32)
 def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTables:
     """Kernel tables of ``operator`` at accuracy ``order`` on ``grid`` in ``dtype``.
 
@@ -326,7 +326,7 @@ class FillStep:
     taps: tuple[tuple[int, Mirror | None, float], ...]
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=64)
 def fill_plan(grid: Grid, order: int) -> tuple[FillStep, ...]:
     """The steps of :func:`~fieldgrad.operators.stencils.fill_axis_points`, in its order."""
     steps = []
