@@ -28,6 +28,21 @@ FIELD_ATTR = "fieldgrad_field"
 COMPONENT_DIM = "component"
 
 
+def _sample(grid: Grid, func: Callable[..., Any], coords: str, mesh: Sequence[Any]) -> np.ndarray:
+    """``func`` evaluated on (part of) a grid's mesh, by axis name or at Cartesian points."""
+    if coords == "grid":
+        kwargs = dict(zip(grid.axes, mesh, strict=True))
+    else:
+        kwargs = dict(zip(("x", "y", "z"), grid.to_cartesian(*mesh), strict=False))
+    try:
+        values = func(**kwargs)
+    except TypeError as err:
+        msg = f"func must accept the coordinates {tuple(kwargs)} as keyword arguments ({err})"
+        raise TypeError(msg) from None
+    shape = np.broadcast_shapes(*(np.shape(m) for m in mesh))
+    return np.broadcast_to(np.asarray(values, dtype=float), shape).copy()
+
+
 def _is_dask(data: Any) -> bool:
     return type(data).__module__.startswith("dask")
 
@@ -225,34 +240,33 @@ class ScalarField(_Field):
         >>> bool(np.allclose(f.data, np.cos(grid.coords["theta"])[:, None]))
         True
         """
-        mesh: Sequence[Any] = grid.mesh()
-        if chunks is not None:
-            import dask.array as da
-
-            chunk_sizes = da.core.normalize_chunks(chunks, grid.shape, dtype=float)
-            mesh = [
-                da.from_array(np.ravel(m), chunks=(chunk_sizes[i],)).reshape(m.shape)
-                for i, m in enumerate(mesh)
-            ]
-        if coords == "grid":
-            kwargs = dict(zip(grid.axes, mesh, strict=True))
-        elif coords == "cartesian":
-            xyz = grid.to_cartesian(*mesh)
-            kwargs = dict(zip(("x", "y", "z"), xyz, strict=False))
-        else:
+        if coords not in ("grid", "cartesian"):
             msg = f"coords must be 'grid' or 'cartesian', got {coords!r}"
             raise ValueError(msg)
-        try:
-            values = func(**kwargs)
-        except TypeError as err:
-            msg = f"func must accept the coordinates {tuple(kwargs)} as keyword arguments ({err})"
-            raise TypeError(msg) from None
-        if _is_dask(values):
+        if chunks is None:
+            values = _sample(grid, func, coords, grid.mesh())
+        else:
             import dask.array as da
 
-            values = da.broadcast_to(values, grid.shape).rechunk(chunk_sizes)
-        else:
-            values = np.broadcast_to(np.asarray(values, dtype=float), grid.shape).copy()
+            sizes = da.core.normalize_chunks(chunks, grid.shape, dtype=float)
+            _sample(grid, func, coords, [x[:1] for x in grid.mesh()])  # fail early on bad func
+
+            def block(block_info: Any = None) -> np.ndarray:
+                where = block_info[None]["array-location"]
+                mesh = [
+                    m[
+                        tuple(
+                            slice(*w) if m.shape[i] > 1 else slice(None)
+                            for i, w in enumerate(where)
+                        )
+                    ]
+                    for m in grid.mesh()
+                ]
+                return _sample(grid, func, coords, mesh)
+
+            values = da.map_blocks(
+                block, chunks=sizes, dtype=float, meta=np.empty((0,) * grid.ndim)
+            )
         return cls(grid, values, name=name, units=units)
 
     @classmethod

@@ -244,3 +244,18 @@ def test_interpolator_built_once_matches_interpolate(rng):
         np.testing.assert_array_equal(at(pts), f.interpolate(pts, method=method))
     v = f.gradient()
     np.testing.assert_array_equal(v.interpolator("cubic")(pts), v.interpolate(pts, method="cubic"))
+
+
+def test_from_function_with_chunks_is_lazy_in_cartesian_coordinates_too():
+    grid = fg.SphereSurface(radius=2.0, shape=(12, 24))
+    calls = []
+
+    def height(x, y, z):
+        calls.append(np.shape(x))
+        return x * z
+
+    f = fg.ScalarField.from_function(grid, height, coords="cartesian", chunks=(5, 7))
+    assert f.is_lazy and f.data.chunks == ((5, 5, 2), (7, 7, 7, 3))
+    assert max(int(np.prod(s)) for s in calls) == 1  # only a one-point probe so far
+    eager = fg.ScalarField.from_function(grid, lambda x, y, z: x * z, coords="cartesian")
+    np.testing.assert_array_equal(f.compute().data, eager.data)

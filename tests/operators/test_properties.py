@@ -52,8 +52,10 @@ def test_rotating_a_field_about_the_pole_rotates_its_gradient_norm(shift, order,
     k=st.tuples(st.floats(-2, 2), st.floats(-2, 2)),
 )
 def test_gradient_norm_is_invariant_under_any_rotation_in_the_plane(angle, k):
-    """On a disk, rotating a plane wave by any angle leaves the norm field rotated:
-    compared along one ring, to discretisation accuracy."""
+    """On a disk, rotating a plane wave by any angle rotates its steepness field:
+    compared along one ring, to discretisation accuracy.  The squared norm is
+    compared because it is smooth (the norm itself has kinks where it vanishes,
+    which interpolation cannot follow)."""
     grid = fg.PolarGrid(radius=(0, 1), shape=(48, 96))
     c, s = math.cos(angle), math.sin(angle)
 
@@ -63,13 +65,14 @@ def test_gradient_norm_is_invariant_under_any_rotation_in_the_plane(angle, k):
     def rotated_wave(x, y):
         return wave(c * x + s * y, -s * x + c * y)
 
-    a = fg.ScalarField.from_function(grid, wave, coords="cartesian").gradient_norm(order=4)
-    b = fg.ScalarField.from_function(grid, rotated_wave, coords="cartesian").gradient_norm(order=4)
+    a = fg.ScalarField.from_function(grid, wave, coords="cartesian").gradient_norm(order=4) ** 2
+    b = fg.ScalarField.from_function(grid, rotated_wave, coords="cartesian")
+    b = b.gradient_norm(order=4) ** 2
     theta = np.linspace(0, 2 * math.pi, 17)
     ring = np.stack([np.full_like(theta, 0.6), theta], axis=-1)
     turned = np.stack([np.full_like(theta, 0.6), theta + angle], axis=-1)
     np.testing.assert_allclose(
-        b.interpolate(turned, method="cubic"), a.interpolate(ring, method="cubic"), atol=2e-4
+        b.interpolate(turned, method="cubic"), a.interpolate(ring, method="cubic"), atol=5e-4
     )
 
 
