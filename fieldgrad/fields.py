@@ -249,7 +249,8 @@ class ScalarField(_Field):
             import dask.array as da
 
             sizes = da.core.normalize_chunks(chunks, grid.shape, dtype=float)
-            _sample(grid, func, coords, [x[:1] for x in grid.mesh()])  # fail early on bad func
+            corner = (slice(0, 1),) * grid.ndim
+            _sample(grid, func, coords, [m[corner] for m in grid.mesh()])  # fail early
 
             def block(block_info: Any = None) -> np.ndarray:
                 where = block_info[None]["array-location"]
