@@ -20,6 +20,43 @@ from fieldgrad.cli import ENV_VAR, discover
 
 #: Keys of every result row (fieldgrad.report.Row).
 ROW_KEYS = {"quantity", "computed", "reference", "rel_error", "ok"}
+#: Rows each scenario must report, by the quantity names its issue fixed (users and
+#: the docs look them up by name); scenarios may report more.
+REQUIRED_ROWS = {
+    "steepness_quadratic": {"grad_norm_at_2_1", "grad_l1_at_2_1", "grad_linf_at_2_1"},
+    "inverse_square": {"loglog_slope", "gauss_flux_over_4pi_k"},
+    "polar_lobes": {"grad_norm_at_r_0.5", "angular_spread_of_grad_norm"},
+    "sphere_geodesic": {"max_abs_grad_norm_minus_1"},
+    "contour_spacing": {"field_ratio_A_over_B", "max_rel_error_of_spacing_estimate"},
+    "tapering_pipe": {
+        "grad_ratio_half_radius",
+        "loglog_slope_grad_vs_radius",
+        "flow_rate_recovered_over_prescribed",
+    },
+    "terrain_slope": {"mean_slope_deg", "max_slope_deg", "fraction_steeper_than_15_deg"},
+    "angiogenesis": {
+        "fraction_of_sprouts_reaching_tumour",
+        "mean_tip_speed_over_chi_grad_c",
+        "steady_profile_max_rel_error",
+    },
+    "vegf_gradient": {
+        "max_rel_error_profile_3d",
+        "max_rel_error_profile_2d",
+        "grad_norm_peak_radius",
+    },
+    "rosenbrock_descent": {
+        "gd_reaches_minimum",
+        "backtracking_reaches_minimum",
+        "momentum_grad_norm_increases_at_least_once",
+    },
+    "muller_brown_irc": {"irc_minimum_A_distance", "irc_minimum_B_distance"},
+    "score_bivariate_normal": {"expected_sq_score_rho_0.9"},
+    "edge_detection": {"edge_recall", "edge_precision", "rotation_invariance"},
+    "pooling_gradients": {"avgpool_norm_ratio_per_layer", "maxpool_norm_ratio_per_layer"},
+    "exploding_gradients": {"unclipped_diverges", "clipped_final_loss"},
+    "attention_scaling": {"scaled_grad_norm_spread", "unscaled_logit_std_slope"},
+    "gradient_penalty": {"mean_grad_norm_on_interpolates"},
+}
 #: A quick scenario that takes longer than this is too slow for `run all --quick`.
 QUICK_SECONDS = 30
 
@@ -32,9 +69,7 @@ _env = {k: v for k, v in os.environ.items() if k != ENV_VAR}
 
 def test_scenarios_are_found() -> None:
     assert len(SCENARIOS) >= 4
-    assert {"steepness_quadratic", "inverse_square", "polar_lobes", "sphere_geodesic"} <= set(
-        SCENARIOS
-    )
+    assert set(REQUIRED_ROWS) <= set(SCENARIOS)
 
 
 @pytest.mark.slow
@@ -59,7 +94,10 @@ def test_scenario_runs_quick_and_every_row_is_ok(name: str, tmp_path: Path) -> N
         assert set(row) >= ROW_KEYS, row
         assert isinstance(row["quantity"], str) and row["quantity"]
         assert row["ok"] is True, row
-    assert (tmp_path / f"{name}.png").stat().st_size > 0
+    quantities = [row["quantity"] for row in report["rows"]]
+    assert len(set(quantities)) == len(quantities), quantities
+    assert REQUIRED_ROWS.get(name, set()) <= set(quantities)
+    assert (tmp_path / f"{name}.png").stat().st_size > 10_000  # a real figure, not a blank
 
 
 def test_scenario_docstrings_describe_them() -> None:
