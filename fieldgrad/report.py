@@ -13,8 +13,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Row", "check", "format_table", "write_report"]
+__all__ = ["Row", "check", "format_table", "save_figure", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,26 @@ def write_report(name: str, rows: Sequence[Row], outdir: str | Path) -> dict:
     (outdir / f"{name}.json").write_text(json.dumps(report, indent=2))
     print(format_table(rows, title=name))
     return report
+
+
+def save_figure(fig: Any, name: str, outdir: str | Path, *, dpi: float = 120) -> Path:
+    """Save a scenario's figure as ``<outdir>/<name>.png`` and close it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> from fieldgrad.report import save_figure
+    >>> fig, ax = plt.subplots()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     save_figure(fig, "demo", d, dpi=50).name
+    'demo.png'
+    """
+    import matplotlib.pyplot as plt
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    path = outdir / f"{name}.png"
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path

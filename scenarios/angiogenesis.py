@@ -26,7 +26,7 @@ from scipy.special import i0, i1, k0, k1
 
 import fieldgrad as fg
 from fieldgrad.biology import ChemotaxisAgents, Diffusion, decay_length, steady_diffusion
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "angiogenesis"
 SIZE = 2.0  # mm: the tissue window [0, SIZE]^2, parent vessel along x = 0
@@ -314,10 +314,7 @@ def _figure(outdir, grid, steady, exact, frames, net, ratios, total) -> None:
     ax.axvline(0.0, color="k", ls="--")
     ax.set(xlabel="tip speed / (χ0 |∇c| of the analytic field) − 1 (%)", ylabel="tip steps")
     ax.set_title(f"Noise-free, unsaturated tips: mean speed ratio {ratios.mean():.5f}")
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=100)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fieldgrad.learning import DotProductAttention
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "attention_scaling"
 KEY_SIZES = 2 ** np.arange(3, 11)  # 8 ... 1024
@@ -46,8 +46,6 @@ def measure(scaled: bool, trials: int, rng: np.random.Generator) -> dict[str, np
 
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     trials = 8 if quick else 64
     results = {label: measure(label == "scaled", trials, rng) for label in ("scaled", "unscaled")}
@@ -75,8 +73,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     for ax in axes:
         ax.set_xlabel("key dimension d")
         ax.legend()
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 110)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 110)
 
     rows = [
         # With the 1/sqrt(d) factor the logits are N(0, 1)-like at every d: no trend in d.

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy import ndimage
 
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 from fieldgrad.vision import edges, gradient_magnitude, synthetic_card
 
 NAME = "edge_detection"
@@ -48,8 +48,6 @@ def within_one_pixel(found: np.ndarray, truth: np.ndarray) -> tuple[float, float
 
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
 
     # The test card: known edges, noise everywhere and four times more in one quadrant.
     card = synthetic_card(128 if quick else 256, noise=0.02, seed=1)
@@ -117,8 +115,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     for ax in axes[:, :3].ravel():
         ax.set_xlabel("column (px)")
         ax.set_ylabel("row (px)")
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 110)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 110)
 
     rows = [
         # A perfect detector finds every true edge pixel and nothing else.

@@ -20,7 +20,7 @@ import numpy as np
 
 from fieldgrad.landscapes import clip_by_global_norm
 from fieldgrad.learning import SGD, Dense, MSELoss, Sequential
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "exploding_gradients"
 GAIN = 1.5  # weight scale: the gradient norm grows by about this factor per layer
@@ -72,8 +72,6 @@ def train(depth: int, width: int, steps: int, *, clip: bool):
 
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     depth, width, steps, seeds = (8, 8, 2500, 32) if quick else (10, 16, 6000, 64)
 
     # Per-layer gradient norms at initialisation, over many random draws of the weights:
@@ -122,8 +120,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax.set_ylabel("global gradient norm before clipping")
     ax.set_title("global gradient norm")
     ax.legend()
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 110)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 110)
 
     rows = [
         # E |g W^T|^2 = gain^2 |g|^2 for W with entries N(0, gain^2 / width).

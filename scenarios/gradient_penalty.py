@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fieldgrad.learning import Adam, Critic, wgan_gp_loss
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "gradient_penalty"
 SHIFT = np.array([1.2, 0.9])  # real = fake + SHIFT, so W1(real, fake) = |SHIFT| = 1.5
@@ -62,8 +62,6 @@ def evaluate(critic: Critic, n: int, seed: int = 99):
 
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     steps, lr = (400, 5e-3) if quick else (1500, 2e-3)
     lambdas = np.array([3.0, 10.0, 30.0] if quick else [1.0, 3.0, 10.0, 30.0, 100.0])
     w1 = float(np.linalg.norm(SHIFT))
@@ -109,8 +107,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax.set_ylabel("mean |grad D| on the batch's interpolates")
     ax.set_title(f"penalty law: (mean |grad D| - 1) x lambda = {slope:.3f}")
     ax.legend()
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 110)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 110)
 
     rows = [
         check("mean_grad_norm_on_interpolates", norms.mean(), 1.0, rtol=0.1),

@@ -25,7 +25,7 @@ from fieldgrad.physics import (
     point_charges_potential,
 )
 from fieldgrad.plotting import plot_field
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "inverse_square"
 K = 1.0  # k = q / (4π ε0) in units where it is 1
@@ -129,10 +129,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
     fig.suptitle("Inverse-square law: E = -grad (k/r)")
     fig.tight_layout()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 130)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 130)
     return write_report(NAME, rows, outdir)
 
 

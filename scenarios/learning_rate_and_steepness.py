@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fieldgrad.landscapes import minimize
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "learning_rate_and_steepness"
 START = np.array([2.5, 1.5])
@@ -127,10 +127,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax_step.legend(fontsize=7)
     fig.suptitle("Learning rate and steepness: fixed, normalized and line-search steps")
     fig.tight_layout()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 120)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 120)
 
     lr_big, lr_small = RUNS["gd, lr = 0.05"][1], RUNS["gd, lr = 0.005"][1]
     big, small = results["gd, lr = 0.05"], results["gd, lr = 0.005"]

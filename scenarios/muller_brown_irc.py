@@ -33,7 +33,7 @@ from fieldgrad.landscapes import (
     muller_brown,
     muller_brown_gradient,
 )
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "muller_brown_irc"
 BOUNDS = [(-1.5, 1.2), (-0.4, 2.0)]
@@ -149,10 +149,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax_g.legend(fontsize=8)
     fig.suptitle("Intrinsic reaction coordinate from the Müller–Brown saddle (-0.822, 0.624)")
     fig.tight_layout()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 120)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 120)
 
     rows = [
         check("saddle_distance_to_published", np.linalg.norm(saddle - SADDLE), 0.0, atol=1e-3),

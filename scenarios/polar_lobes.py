@@ -18,7 +18,7 @@ import numpy as np
 
 import fieldgrad as fg
 from fieldgrad.plotting import plot_field
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "polar_lobes"
 LOBES = 4
@@ -85,10 +85,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     fig.suptitle("Polar lobes: the steepness of r⁴ cos 4θ does not depend on the angle")
     fig.tight_layout()
 
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 130)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 130)
     return write_report(NAME, rows, outdir)
 
 

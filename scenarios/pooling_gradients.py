@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fieldgrad.learning import AvgPool2d, Conv2d, MaxPool2d, MSELoss, ReLU, Sequential
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "pooling_gradients"
 CHANNELS = 4
@@ -53,8 +53,6 @@ def pool_ratios(net: Sequential) -> np.ndarray:
 
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     k, blocks, batch = 2, (4 if quick else 6), (1 if quick else 4)
 
     nets, input_grads = {}, {}
@@ -101,8 +99,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax.set_xlabel("column (px)")
     ax.set_ylabel("row (px)")
     ax.axvline(width - 0.5, color="w")
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 110)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 110)
 
     geometric_mean = {name: float(np.exp(np.mean(np.log(r)))) for name, r in ratios.items()}
     rows = [

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.optimize
 
 from fieldgrad.landscapes import minimize, rosenbrock, rosenbrock_gradient
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "rosenbrock_descent"
 START = np.array([-1.2, 1.0])
@@ -128,10 +128,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax_norm.legend(fontsize=8)
     fig.suptitle("Rosenbrock descent: the gradient norm at every step")
     fig.tight_layout()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 120)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 120)
 
     def distance(res: scipy.optimize.OptimizeResult) -> float:
         return float(np.linalg.norm(res.x - MINIMUM))

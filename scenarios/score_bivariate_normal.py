@@ -21,7 +21,7 @@ import numpy as np
 
 import fieldgrad as fg
 from fieldgrad.landscapes import expected_score_norm_sq, gaussian_score
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "score_bivariate_normal"
 RHOS = np.array([0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99])
@@ -155,10 +155,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     )
     fig.suptitle("The score grad log p: steep across a correlated normal, gentle along it")
     fig.tight_layout()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 120)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 120)
 
     i9, i99 = int(np.argmin(abs(RHOS - 0.9))), int(np.argmin(abs(RHOS - 0.99)))
     rows = [

@@ -20,7 +20,7 @@ import numpy as np
 import fieldgrad as fg
 from fieldgrad.grids import EARTH_RADIUS
 from fieldgrad.plotting import plot_field, plot_sphere_3d
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "sphere_geodesic"
 R_KM = EARTH_RADIUS / 1000
@@ -95,10 +95,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
     fig.suptitle(f"Geodesic distance on a sphere of radius {R_KM:.0f} km: |grad d| = 1")
     fig.tight_layout()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 130)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 130)
     return write_report(NAME, rows, outdir)
 
 

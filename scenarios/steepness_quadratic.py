@@ -18,7 +18,7 @@ from scipy.differentiate import jacobian
 
 import fieldgrad as fg
 from fieldgrad.plotting import plot_field
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "steepness_quadratic"
 POINT = np.array([2.0, 1.0])
@@ -97,10 +97,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax_norms.legend(loc="lower left", fontsize=9)
     fig.tight_layout()
 
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=80 if quick else 130)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=80 if quick else 130)
     return write_report(NAME, rows, outdir)
 
 

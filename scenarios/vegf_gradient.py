@@ -26,7 +26,7 @@ from scipy.special import erfc, erfcx, k0, k1
 
 import fieldgrad as fg
 from fieldgrad.biology import decay_length, steady_diffusion
-from fieldgrad.report import check, write_report
+from fieldgrad.report import check, save_figure, write_report
 
 NAME = "vegf_gradient"
 DIFFUSIVITY = 0.36  # mm^2/h, VEGF165 in tissue
@@ -201,10 +201,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ax.set_title(f"2-D field on its PolarGrid, ∇c arrows\ncontours at 0.01, 0.1, 1, 10 {UNITS}")
     ax.set(xlabel="x (mm)", ylabel="y (mm)")
 
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(outdir / f"{NAME}.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, NAME, outdir, dpi=110)
     return write_report(NAME, rows, outdir)
 
 
