@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_nonnegative
 from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
@@ -34,18 +35,6 @@ __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
 BOUNDARY_MODES = ("stop", "remove")
 #: Steps between re-sorting the agents by cell on the fast path.
 _RESORT = 16
-
-
-def _nonnegative(name: str, value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number >= 0, got {value!r}"
-        raise TypeError(msg) from None
-    if not (v >= 0 and math.isfinite(v)):
-        msg = f"{name} must be >= 0, got {value!r}"
-        raise ValueError(msg)
-    return v
 
 
 def _implicit_dimensions(grid: Grid) -> int:
@@ -151,10 +140,10 @@ class ChemotaxisAgents:
             msg = f"boundary must be one of {BOUNDARY_MODES}, got {boundary!r}"
             raise ValueError(msg)
         self.grid: Grid = field.grid
-        self.sensitivity = _nonnegative("sensitivity", sensitivity)
-        self.saturation = _nonnegative("saturation", saturation)
-        self.motility = _nonnegative("motility", motility)
-        self.haptotaxis = _nonnegative("haptotaxis", haptotaxis)
+        self.sensitivity = check_nonnegative("sensitivity", sensitivity)
+        self.saturation = check_nonnegative("saturation", saturation)
+        self.motility = check_nonnegative("motility", motility)
+        self.haptotaxis = check_nonnegative("haptotaxis", haptotaxis)
         self.boundary = boundary
         self.order = order
         self.rng = np.random.default_rng(seed)

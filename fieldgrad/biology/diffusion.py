@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu, spsolve
 
+from .._checks import check_nonnegative, check_positive
 from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.boundary import resolve_bc
@@ -45,31 +46,7 @@ def decay_length(diffusivity: float, decay: float) -> float:
     >>> decay_length(0.36, 0.64)   # VEGF in mm^2/h and 1/h: l in mm
     0.75
     """
-    return math.sqrt(_positive("diffusivity", diffusivity) / _positive("decay", decay))
-
-
-def _positive(name: str, value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a positive number, got {value!r}"
-        raise TypeError(msg) from None
-    if not (v > 0 and math.isfinite(v)):
-        msg = f"{name} must be > 0, got {value!r}"
-        raise ValueError(msg)
-    return v
-
-
-def _nonnegative(name: str, value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number >= 0, got {value!r}"
-        raise TypeError(msg) from None
-    if not (v >= 0 and math.isfinite(v)):
-        msg = f"{name} must be >= 0, got {value!r}"
-        raise ValueError(msg)
-    return v
+    return math.sqrt(check_positive("diffusivity", diffusivity) / check_positive("decay", decay))
 
 
 def grid_values(grid: Grid, value: Any, name: str) -> np.ndarray:
@@ -176,8 +153,8 @@ def steady_diffusion(
     if not isinstance(grid, Grid):
         msg = f"grid must be a fieldgrad Grid, got {type(grid).__name__}"
         raise TypeError(msg)
-    d = _positive("diffusivity", diffusivity)
-    lam = _nonnegative("decay", decay)
+    d = check_positive("diffusivity", diffusivity)
+    lam = check_nonnegative("decay", decay)
     s = grid_values(grid, source, "source")
     if lam == 0 and not _has_dirichlet(grid, bc):
         msg = (
@@ -262,8 +239,8 @@ class Diffusion:
             msg = f"scheme must be one of {tuple(SCHEMES)}, got {scheme!r}"
             raise ValueError(msg)
         self.grid = grid
-        self.diffusivity = _positive("diffusivity", diffusivity)
-        self.decay = _nonnegative("decay", decay)
+        self.diffusivity = check_positive("diffusivity", diffusivity)
+        self.decay = check_nonnegative("decay", decay)
         self.scheme = scheme
         self.laplacian: SparseLaplacian = laplacian_matrix(grid, bc)
         self._bc = bc
@@ -363,7 +340,7 @@ class Diffusion:
         >>> round(model.total(c) / (4 * np.pi), 12)     # half of it taken up in one step
         0.5
         """
-        dt = _positive("dt", dt)
+        dt = check_positive("dt", dt)
         c0 = self._values(field).ravel()
         u = np.zeros_like(c0)
         if uptake is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_positive
 from .base import (
     FULL_CIRCLE,
     Edge,
@@ -32,18 +33,6 @@ __all__ = ["SphereSurface", "EARTH_RADIUS"]
 AXES = ("theta", "phi")
 #: Mean radius of the Earth in metres (IUGG).
 EARTH_RADIUS = 6_371_008.8
-
-
-def _check_radius(radius: Any) -> float:
-    try:
-        value = float(radius)
-    except (TypeError, ValueError):
-        msg = f"radius must be a positive number, got {radius!r}"
-        raise TypeError(msg) from None
-    if not (value > 0 and math.isfinite(value)):
-        msg = f"radius must be > 0, got {radius!r}"
-        raise ValueError(msg)
-    return value
 
 
 class SphereSurface(Grid):
@@ -88,7 +77,7 @@ class SphereSurface(Grid):
         self._setup(coords, [tb, pb], covers_circle(*pb), radius)
 
     def _setup(self, coords: list, bounds: list, full: bool, radius: Any) -> None:
-        self.radius = _check_radius(radius)
+        self.radius = check_positive("radius", radius)
         Grid.__init__(self, coords, AXES, bounds, (False, full))
         if any(self._edges(0)):
             require_pairs("phi", self.shape[1])

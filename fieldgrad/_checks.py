@@ -1,0 +1,32 @@
+"""Validation of scalar options shared across the package (radius, diffusivity, rates)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _number(name: str, value: Any, expected: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        msg = f"{name} must be {expected}, got {value!r}"
+        raise TypeError(msg) from None
+
+
+def check_positive(name: str, value: Any) -> float:
+    """``value`` as a float, which must be finite and > 0 (else a message naming ``name``)."""
+    v = _number(name, value, "a positive number")
+    if not (v > 0 and math.isfinite(v)):
+        msg = f"{name} must be > 0, got {value!r}"
+        raise ValueError(msg)
+    return v
+
+
+def check_nonnegative(name: str, value: Any) -> float:
+    """``value`` as a float, which must be finite and >= 0 (else a message naming ``name``)."""
+    v = _number(name, value, "a number >= 0")
+    if not (v >= 0 and math.isfinite(v)):
+        msg = f"{name} must be >= 0, got {value!r}"
+        raise ValueError(msg)
+    return v
