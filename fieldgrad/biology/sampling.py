@@ -70,19 +70,24 @@ def _multilinear(table, shape, strides, origin, step, coords, pts, out):  # prag
                     out[k, q] += w * table[offset, q]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _plane_cell(x, y, shape, origin, step):  # pragma: no cover
+    # The cell of an evenly spaced 2-D table holding (x, y), as the flat index of
+    # its lower corner and the four bilinear weights.
+    tx = (x - origin[0]) / step[0]
+    ty = (y - origin[1]) / step[1]
+    i = min(max(int(math.floor(tx)), 0), shape[0] - 2)
+    j = min(max(int(math.floor(ty)), 0), shape[1] - 2)
+    fx, fy = tx - i, ty - j
+    return i * shape[1] + j, (1 - fx) * (1 - fy), (1 - fx) * fy, fx * (1 - fy), fx * fy
+
+
 @numba.njit(cache=True, nogil=True)
 def _bilinear(table, shape, origin, step, pts, out):  # pragma: no cover
-    n0, n1 = shape[0], shape[1]
+    n1 = shape[1]
     ncomp = table.shape[1]
     for k in range(pts.shape[0]):
-        tx = (pts[k, 0] - origin[0]) / step[0]
-        ty = (pts[k, 1] - origin[1]) / step[1]
-        i = min(max(int(math.floor(tx)), 0), n0 - 2)
-        j = min(max(int(math.floor(ty)), 0), n1 - 2)
-        fx, fy = tx - i, ty - j
-        b = i * n1 + j
-        w00, w01 = (1 - fx) * (1 - fy), (1 - fx) * fy
-        w10, w11 = fx * (1 - fy), fx * fy
+        b, w00, w01, w10, w11 = _plane_cell(pts[k, 0], pts[k, 1], shape, origin, step)
         for q in range(ncomp):
             out[k, q] = (
                 w00 * table[b, q]
@@ -96,17 +101,10 @@ def _bilinear(table, shape, origin, step, pts, out):  # pragma: no cover
 def _advance_plane(table, shape, origin, step, pos, order, dt, noise, lo, hi, periodic, left):
     # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place,
     # visiting the agents in ``order`` (sorted by cell: the table is read locally).
-    n0, n1 = shape[0], shape[1]
+    n1 = shape[1]
     for m in range(order.shape[0]):
         k = order[m]
-        tx = (pos[k, 0] - origin[0]) / step[0]
-        ty = (pos[k, 1] - origin[1]) / step[1]
-        i = min(max(int(math.floor(tx)), 0), n0 - 2)
-        j = min(max(int(math.floor(ty)), 0), n1 - 2)
-        fx, fy = tx - i, ty - j
-        b = i * n1 + j
-        w00, w01 = (1 - fx) * (1 - fy), (1 - fx) * fy
-        w10, w11 = fx * (1 - fy), fx * fy
+        b, w00, w01, w10, w11 = _plane_cell(pos[k, 0], pos[k, 1], shape, origin, step)
         vx = w00 * table[b, 0] + w01 * table[b + 1, 0] + w10 * table[b + n1, 0]
         vx += w11 * table[b + n1 + 1, 0]
         vy = w00 * table[b, 1] + w01 * table[b + 1, 1] + w10 * table[b + n1, 1]
