@@ -30,3 +30,8 @@ def check_nonnegative(name: str, value: Any) -> float:
         msg = f"{name} must be >= 0, got {value!r}"
         raise ValueError(msg)
     return v
+
+
+def is_dask(data: Any) -> bool:
+    """Whether ``data`` is a dask array (checked without importing dask)."""
+    return type(data).__module__.startswith("dask.array") and hasattr(data, "chunks")

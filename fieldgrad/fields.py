@@ -9,14 +9,16 @@ whose data is a dask array stays lazy.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
+from ._checks import is_dask
 from .grids.base import Grid
+from .grids.values import grid_values
 
 __all__ = ["ScalarField", "VectorField", "open_field", "GRID_ATTR", "FIELD_ATTR"]
 
@@ -28,27 +30,8 @@ FIELD_ATTR = "fieldgrad_field"
 COMPONENT_DIM = "component"
 
 
-def _sample(grid: Grid, func: Callable[..., Any], coords: str, mesh: Sequence[Any]) -> np.ndarray:
-    """``func`` evaluated on (part of) a grid's mesh, by axis name or at Cartesian points."""
-    if coords == "grid":
-        kwargs = dict(zip(grid.axes, mesh, strict=True))
-    else:
-        kwargs = dict(zip(("x", "y", "z"), grid.to_cartesian(*mesh), strict=False))
-    try:
-        values = func(**kwargs)
-    except TypeError as err:
-        msg = f"func must accept the coordinates {tuple(kwargs)} as keyword arguments ({err})"
-        raise TypeError(msg) from None
-    shape = np.broadcast_shapes(*(np.shape(m) for m in mesh))
-    return np.broadcast_to(np.asarray(values, dtype=float), shape).copy()
-
-
-def _is_dask(data: Any) -> bool:
-    return type(data).__module__.startswith("dask")
-
-
 def _as_data(data: Any) -> Any:
-    if _is_dask(data):
+    if is_dask(data):
         return data if np.issubdtype(data.dtype, np.inexact) else data.astype(float)
     arr = np.asarray(data)
     if not np.issubdtype(arr.dtype, np.inexact):
@@ -101,7 +84,7 @@ class _Field(NDArrayOperatorsMixin):
     @property
     def is_lazy(self) -> bool:
         """Whether the data is a dask array (evaluated chunk by chunk on demand)."""
-        return _is_dask(self.data)
+        return is_dask(self.data)
 
     def compute(self) -> _Field:
         """A copy with dask data evaluated into memory (the field itself if already in memory)."""
@@ -240,17 +223,15 @@ class ScalarField(_Field):
         >>> bool(np.allclose(f.data, np.cos(grid.coords["theta"])[:, None]))
         True
         """
-        if coords not in ("grid", "cartesian"):
-            msg = f"coords must be 'grid' or 'cartesian', got {coords!r}"
-            raise ValueError(msg)
         if chunks is None:
-            values = _sample(grid, func, coords, grid.mesh())
+            values = grid_values(grid, func, name="func", coords=coords)
         else:
             import dask.array as da
 
             sizes = da.core.normalize_chunks(chunks, grid.shape, dtype=float)
             corner = (slice(0, 1),) * grid.ndim
-            _sample(grid, func, coords, [m[corner] for m in grid.mesh()])  # fail early
+            probe = [m[corner] for m in grid.mesh()]
+            grid_values(grid, func, name="func", coords=coords, mesh=probe)  # fail early
 
             def block(block_info: Any = None) -> np.ndarray:
                 where = block_info[None]["array-location"]
@@ -263,7 +244,7 @@ class ScalarField(_Field):
                     ]
                     for m in grid.mesh()
                 ]
-                return _sample(grid, func, coords, mesh)
+                return grid_values(grid, func, name="func", coords=coords, mesh=mesh)
 
             values = da.map_blocks(
                 block, chunks=sizes, dtype=float, meta=np.empty((0,) * grid.ndim)
@@ -356,7 +337,7 @@ class VectorField(_Field):
         self, grid: Grid, data: Any, *, name: str | None = None, units: str | None = None
     ) -> None:
         if isinstance(data, list | tuple):
-            if any(_is_dask(c) for c in data):
+            if any(is_dask(c) for c in data):
                 import dask.array as da
 
                 data = da.stack([da.broadcast_to(da.asarray(c), grid.shape) for c in data])

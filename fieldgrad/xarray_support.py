@@ -19,36 +19,31 @@ import numpy as np
 import xarray as xr
 
 from .fields import COMPONENT_DIM, FIELD_ATTR, GRID_ATTR, ScalarField, VectorField
-from .grids import (
-    EARTH_RADIUS,
-    CartesianGrid,
-    CylindricalGrid,
-    Grid,
-    PolarGrid,
-    SphereSurface,
-    SphericalGrid,
-)
+from .grids import EARTH_RADIUS, Grid, SphereSurface
 
-__all__ = ["field_from_dataarray", "FieldgradAccessor", "KNOWN_DIMS"]
+__all__ = ["field_from_dataarray", "FieldgradAccessor", "known_dims"]
 
-#: Dimension names understood without grid metadata, and the grid each gives.
-KNOWN_DIMS: dict[frozenset[str], type[Grid]] = {
-    frozenset({"x"}): CartesianGrid,
-    frozenset({"x", "y"}): CartesianGrid,
-    frozenset({"x", "y", "z"}): CartesianGrid,
-    frozenset({"r", "theta"}): PolarGrid,
-    frozenset({"r", "theta", "phi"}): SphericalGrid,
-    frozenset({"r", "z"}): CylindricalGrid,
-    frozenset({"r", "theta", "z"}): CylindricalGrid,
-    frozenset({"theta", "phi"}): SphereSurface,
-}
 LATLON_NAMES = (("lat", "lon"), ("latitude", "longitude"))
-CANONICAL_ORDER = {
-    CartesianGrid: ("x", "y", "z"),
-    PolarGrid: ("r", "theta"),
-    SphericalGrid: ("r", "theta", "phi"),
-    SphereSurface: ("theta", "phi"),
-}
+
+
+def known_dims() -> dict[frozenset[str], tuple[type[Grid], tuple[str, ...]]]:
+    """Dimension names understood without grid metadata: the grid class and axis order.
+
+    Every grid class declares its own names (``Grid.xarray_dims``), so a new
+    grid is understood as soon as it is defined.
+
+    Examples
+    --------
+    >>> from fieldgrad.xarray_support import known_dims
+    >>> cls, axes = known_dims()[frozenset({"theta", "r"})]
+    >>> cls.__name__, axes
+    ('PolarGrid', ('r', 'theta'))
+    """
+    out: dict[frozenset[str], tuple[type[Grid], tuple[str, ...]]] = {}
+    for cls in Grid.registry.values():
+        for axes in cls.xarray_dims:
+            out[frozenset(axes)] = (cls, tuple(axes))
+    return out
 
 
 def _latlon(dims: tuple) -> tuple[str, str] | None:
@@ -87,22 +82,15 @@ def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
 
         return work, sphere, back
     key = frozenset(str(d) for d in dims)
-    if key not in KNOWN_DIMS:
-        known = sorted("/".join(sorted(k)) for k in KNOWN_DIMS) + ["lat/lon"]
-        msg = f"cannot infer a grid from dimensions {dims}: expected one of {known}"
+    known = known_dims()
+    if key not in known:
+        names = sorted("/".join(sorted(k)) for k in known) + ["lat/lon"]
+        msg = f"cannot infer a grid from dimensions {dims}: expected one of {names}"
         raise ValueError(msg)
-    cls = KNOWN_DIMS[key]
-    if cls is CylindricalGrid:
-        names: tuple[str, ...] = ("r", "theta", "z") if "theta" in key else ("r", "z")
-    else:
-        names = CANONICAL_ORDER[cls]
-    axes = tuple(a for a in names if a in key)
+    cls, axes = known[key]
     work = da.transpose(..., *axes)
     coords = {a: work[a].values for a in axes}
-    if cls is SphereSurface:
-        grid: Grid = SphereSurface.from_coords(coords, radius=float(da.attrs.get("radius", 1.0)))
-    else:
-        grid = cls.from_coords(coords)
+    grid = cls.from_coords(coords, **cls.options_from_attrs(da.attrs))
 
     def restore(result: xr.DataArray) -> xr.DataArray:
         return result.transpose(*[d for d in da.dims if d in result.dims])

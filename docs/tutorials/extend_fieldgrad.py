@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import fieldgrad as fg
-from fieldgrad.grids.base import Grid
+from fieldgrad.grids import Grid, ordered_coords
 from fieldgrad.testing import basis_vectors, convergence_order
 
 # Part 1 --------------------------------------------------------- a field of your own
@@ -91,18 +91,25 @@ class TorusSurface(Grid):
 
     kind = "torus"  # the name under which Grid.rebuild (xarray, netCDF) finds the class
     angular_axes = TORUS_AXES
+    xarray_dims = (TORUS_AXES,)  # a DataArray with dims ("u", "v") is read as a torus
 
     def __init__(self, major: float = 2.0, minor: float = 1.0, shape: Sequence[int] = (32, 64)):
         nu, nv = (int(n) for n in shape)
         centres = [(np.arange(n) + 0.5) * 2 * math.pi / n for n in (nu, nv)]
-        self._setup(centres, [(0.0, 2 * math.pi)] * 2, major, minor)
+        bounds = [(0.0, 2 * math.pi)] * 2
+        super().__init__(centres, TORUS_AXES, bounds, (True, True), major=major, minor=minor)
 
-    def _setup(self, coords: Sequence[Any], bounds: Sequence, major: float, minor: float):
+    def configure(self, *, major: float = 2.0, minor: float = 1.0, **options: Any) -> None:
+        # Every constructor path (__init__, from_coords, rebuild) ends here.
+        super().configure(**options)  # the base class rejects unknown options
         if not 0 < minor < major:
             msg = f"radii must satisfy 0 < minor < major, got major={major!r}, minor={minor!r}"
             raise ValueError(msg)
         self.major, self.minor = float(major), float(minor)
-        Grid.__init__(self, coords, TORUS_AXES, bounds, periodic=(True, True))
+
+    def options(self) -> dict[str, Any]:
+        # What configure() needs to rebuild the grid (saved in xarray and netCDF attributes).
+        return {"major": self.major, "minor": self.minor}
 
     @classmethod
     def from_coords(
@@ -112,35 +119,33 @@ class TorusSurface(Grid):
         major: float = 2.0,
         minor: float = 1.0,
         bounds: Sequence | None = None,
-        **_: Any,
+        periodic: Sequence[bool] | None = (True, True),
+        **options: Any,
     ) -> TorusSurface:
         """A torus from explicit, evenly spaced ``u`` and ``v`` covering the full circle.
 
-        ``Grid.rebuild`` calls this, with the options of :meth:`_describe`, to
-        bring a torus back from an xarray DataArray or a netCDF file.
+        ``Grid.rebuild`` calls this, with the grid's :meth:`options`, to bring a
+        torus back from an xarray DataArray or a netCDF file.
         """
-        if isinstance(coords, Mapping):
-            coords = [coords[axis] for axis in TORUS_AXES]
-        u, v = (np.asarray(c, dtype=float) for c in coords)
+        u, v = (np.asarray(c, dtype=float) for c in ordered_coords(coords, TORUS_AXES))
         if bounds is None:  # cell centres: the period starts half a step before the first
             bounds = [
                 (x[0] - math.pi / x.size, x[0] - math.pi / x.size + 2 * math.pi) for x in (u, v)
             ]
-        grid = cls.__new__(cls)
-        grid._setup([u, v], [tuple(b) for b in bounds], major, minor)
-        return grid
+        flags = (True, True) if periodic is None else periodic
+        return cls.from_parts(
+            [u, v], TORUS_AXES, bounds, flags, major=major, minor=minor, **options
+        )
 
-    def _describe(self) -> dict[str, Any]:
-        return {"major": self.major, "minor": self.minor}
-
-    def _factor_functions(self):
+    def factor_functions(self) -> dict:
         # {(i, j): f_ij} with h_i = prod_j f_ij(x_j): h_u = a, h_v = R + a cos u, both
         # functions of u (axis 0).
         R, a = self.major, self.minor
         return {(0, 0): lambda u: np.full_like(u, a), (1, 0): lambda u: R + a * np.cos(u)}
 
-    def _edges(self, axis: int):
-        return ("periodic", "periodic")  # beyond either edge: the grid itself
+    # edges(): the base class already says "periodic" on both sides of a periodic
+    # axis. A grid that reaches an axis or a pole overrides edges() and returns a
+    # fieldgrad.grids.Mirror for that side.
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """``(x, y, z)`` of points given as ``(u, v)`` (default: the grid's mesh)."""

@@ -26,6 +26,7 @@ from scipy.sparse.linalg import splu, spsolve
 from .._checks import check_nonnegative, check_positive
 from ..fields import ScalarField
 from ..grids.base import Grid
+from ..grids.values import grid_values as sample_grid
 from ..operators.boundary import resolve_bc
 from ..operators.sparse import SparseLaplacian, laplacian_matrix
 
@@ -69,23 +70,8 @@ def grid_values(grid: Grid, value: Any, name: str) -> np.ndarray:
         if value.grid != grid:
             msg = f"{name} must be a field on the same grid, got one on {value.grid!r}"
             raise ValueError(msg)
-        arr = np.asarray(value.compute().data, dtype=float)
-    elif callable(value):
-        arr = ScalarField.from_function(grid, value).data
-    else:
-        arr = np.asarray(value, dtype=float)
-        try:
-            arr = np.broadcast_to(arr, grid.shape)
-        except ValueError:
-            msg = (
-                f"{name} must be a number or broadcast to the grid's shape {grid.shape}, "
-                f"got {arr.shape}"
-            )
-            raise ValueError(msg) from None
-    if not np.all(np.isfinite(arr)):
-        msg = f"{name} must be finite everywhere"
-        raise ValueError(msg)
-    return np.array(arr, dtype=float)
+        value = np.asarray(value.compute().data, dtype=float)
+    return sample_grid(grid, value, name=name, finite=True)
 
 
 def _has_dirichlet(grid: Grid, bc: Mapping[str, Any] | None) -> bool:

@@ -15,8 +15,8 @@ import math
 import numba
 import numpy as np
 
+from ..discretization import extend
 from ..grids.base import Grid
-from ..operators.stencils import extend
 
 __all__ = ["FieldSampler"]
 

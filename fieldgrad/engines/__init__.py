@@ -3,7 +3,7 @@
 from .base import ENGINES, Engine, register_engine, select_engine
 from .dask_engine import DaskEngine
 from .numba_engine import NumbaEngine
-from .numpy import NumpyEngine, component_norm
+from .numpy_engine import NumpyEngine
 
 __all__ = [
     "DaskEngine",
@@ -11,7 +11,6 @@ __all__ = [
     "Engine",
     "NumbaEngine",
     "NumpyEngine",
-    "component_norm",
     "register_engine",
     "select_engine",
 ]

@@ -63,7 +63,7 @@ def register_engine(engine: Engine, *, auto: Callable[[Any], bool] | None = None
     --------
     >>> import numpy as np
     >>> from fieldgrad.engines import ENGINES, register_engine, select_engine
-    >>> from fieldgrad.engines.numpy import NumpyEngine
+    >>> from fieldgrad.engines.numpy_engine import NumpyEngine
     >>> class Loud(NumpyEngine):
     ...     name = "loud"
     >>> engine = register_engine(Loud())

@@ -26,20 +26,18 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import is_dask
+from ..discretization import AxisExtension, apply_fill, component_norm, fill_plan, see_through
 from ..grids.base import Grid, Mirror
-from ..operators.stencils import AxisExtension
 from .base import register_engine
 from .numba_engine import KERNEL_DTYPES
-from .numpy import component_norm
 from .tables import (
     MODE_COMPONENTS,
     MODE_SUM,
     NORM_MODES,
     VIEW_NDIM,
     KernelTables,
-    apply_fill,
     axis_stencil,
-    fill_plan,
     kernel_tables,
 )
 
@@ -57,7 +55,7 @@ def accepts(data: Any) -> bool:
     >>> accepts(da.zeros(4, chunks=2)), accepts(np.zeros(4))
     (True, False)
     """
-    return type(data).__module__.startswith("dask.array") and hasattr(data, "chunks")
+    return is_dask(data)
 
 
 def halo_chunks(chunks: Sequence[int], depth: int) -> tuple[int, ...]:
@@ -127,18 +125,13 @@ def _block(*args: Any, layout: _Layout, block_id: tuple[int, ...]) -> np.ndarray
     return out if layout.mode == MODE_COMPONENTS else out[0]
 
 
-def _ghosts(x: Any, grid: Grid, axis: int, sources: np.ndarray, edge: Any, sign: float) -> Any:
+def _ghosts(x: Any, grid: Grid, axis: int, sources: np.ndarray, edge: Any, component: Any) -> Any:
     """The ghost layers beyond one edge of ``axis``: ``sources`` seen through ``edge``."""
     index: list[Any] = [slice(None)] * grid.ndim
     index[axis] = sources.tolist()
     slab = x[tuple(index)]
     if isinstance(edge, Mirror):
-        for s in edge.shift:
-            slab = np.roll(slab, grid.shape[s] // 2, axis=s)
-        for f in edge.flip:
-            slab = np.flip(slab, axis=f)
-        if sign < 0:
-            slab = -slab
+        slab = see_through(slab, edge, grid.shape, component=component)
     return slab
 
 
@@ -161,10 +154,7 @@ def _with_ghosts(x: Any, grid: Grid, exts: list[AxisExtension], component: int |
             if sources.size == 0:
                 pieces.append(None)
                 continue
-            sign = 1.0
-            if isinstance(edge, Mirror) and component is not None:
-                sign = edge.signs[component]
-            slab = _ghosts(x, grid, a, sources, edge, sign)
+            slab = _ghosts(x, grid, a, sources, edge, component)
             widths = [(e.lo, e.hi) if b < a else (0, 0) for b, e in enumerate(exts)]
             if any(w != (0, 0) for w in widths):
                 slab = da.pad(slab, widths)

@@ -20,18 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from ..discretization import apply_fill, component_norm, fill_plan, fill_rows
 from ..grids.base import Grid
 from .base import register_engine
-from .numpy import NUMPY_ENGINE, component_norm
-from .tables import (
-    MODE_COMPONENTS,
-    MODE_SUM,
-    NORM_MODES,
-    apply_fill,
-    fill_plan,
-    fill_rows,
-    kernel_tables,
-)
+from .numpy_engine import NUMPY_ENGINE
+from .tables import MODE_COMPONENTS, MODE_SUM, NORM_MODES, kernel_tables
 
 __all__ = ["NumbaEngine", "KERNEL_DTYPES", "accepts"]
 

@@ -5,7 +5,7 @@ kernel never sees a grid: it sees, for each axis, a table of stencil taps per
 grid point (weight, source index along the axis, and which mirror the source
 is seen through), the permutations a mirror applies to the other axes, and
 the separable metric factors as 1-D arrays.  These tables come from the same
-:func:`~fieldgrad.operators.stencils.derivative_matrix` rows as the numpy
+:func:`~fieldgrad.discretization.derivative_matrix` rows as the numpy
 engine's sparse matrices, so the numbers agree with the reference engine.
 
 Every array is viewed as 3-D: a grid of ``ndim`` axes occupies the last
@@ -20,20 +20,19 @@ few rows involved (and working on numpy and dask arrays alike).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-from ..grids.base import Grid, Mirror
-from ..operators.stencils import (
+from ..discretization import (
     AxisExtension,
     axis_extension,
-    axis_points,
     derivative_matrix,
-    fornberg_weights,
+    log_derivatives,
+    metric_order,
+    per_grid,
+    see_through,
 )
-from .numpy import log_derivatives, metric_order
+from ..grids.base import Grid, Mirror
 
 __all__ = [
     "MODE_COMPONENTS",
@@ -45,11 +44,8 @@ __all__ = [
     "OPERATORS",
     "VIEW_NDIM",
     "AxisStencil",
-    "FillStep",
     "KernelTables",
-    "apply_fill",
     "axis_stencil",
-    "fill_plan",
     "kernel_tables",
 ]
 
@@ -138,7 +134,7 @@ def _rows(grid: Grid, axis: int, m: int, order: int, ext: AxisExtension) -> list
     return rows
 
 
-@lru_cache(maxsize=64)
+@per_grid
 def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStencil:
     """Stencil rows of ``operator`` along ``axis`` (without the metric's 1/h factors).
 
@@ -239,16 +235,13 @@ class KernelTables:
 
 
 def _permutation(grid: Grid, mirror: Mirror, axis: int) -> np.ndarray:
-    n = grid.shape[axis]
-    idx = np.arange(n)
-    if axis in mirror.shift:
-        idx = np.roll(idx, n // 2)
-    if axis in mirror.flip:
-        idx = idx[::-1]
-    return idx
+    """Where each index along ``axis`` comes from, seen through ``mirror``."""
+    return see_through(
+        grid.broadcast(axis, np.arange(grid.shape[axis])), mirror, grid.shape
+    ).ravel()
 
 
-@lru_cache(maxsize=32)
+@per_grid
 def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTables:
     """Kernel tables of ``operator`` at accuracy ``order`` on ``grid`` in ``dtype``.
 
@@ -314,70 +307,3 @@ def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTa
         counts, weights, sources, columns, mirrors, plain, perm, inner, signs, factors,
         fast, fast_ghosts, lows, reach,
     )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FillStep:
-    """Fill the value at ``index`` along ``axis`` (on an axis or pole) from ``taps``:
-    ``(source index, mirror or None, weight)``."""
-
-    axis: int
-    index: int
-    taps: tuple[tuple[int, Mirror | None, float], ...]
-
-
-@lru_cache(maxsize=64)
-def fill_plan(grid: Grid, order: int) -> tuple[FillStep, ...]:
-    """The steps of :func:`~fieldgrad.operators.stencils.fill_axis_points`, in its order."""
-    steps = []
-    for axis in reversed(range(grid.ndim)):
-        for index, mirror in axis_points(grid, axis):
-            width = order // 2 + 1
-            ext = axis_extension(grid, axis, width)
-            centre = index + ext.lo
-            keep = [k for k in range(ext.coords.size) if k != centre]
-            keep = sorted(keep, key=lambda k: abs(ext.coords[k] - mirror.at))[: 2 * width]
-            weights = fornberg_weights(mirror.at, ext.coords[keep], 0)
-            taps = tuple(
-                (int(ext.sources[k]), ext.mirrors[k], float(w))
-                for k, w in zip(keep, weights, strict=True)
-            )
-            steps.append(FillStep(axis, index, taps))
-    return tuple(steps)
-
-
-def fill_rows(step: FillStep) -> tuple[int, int]:
-    """The range of indices along ``step.axis`` that ``step`` reads and writes."""
-    idx = [step.index] + [src for src, _, _ in step.taps]
-    return (min(idx), max(idx) + 1)
-
-
-def apply_fill(
-    data: Any,
-    grid: Grid,
-    steps: tuple[FillStep, ...],
-    *,
-    component: int | None = None,
-    offset: int = 0,
-) -> Any:
-    """Apply fill steps to ``data`` in place (numpy) or lazily (dask), return it.
-
-    ``data`` holds the grid's axes, or along the steps' axis only the indices
-    from ``offset`` on (a slab); ``component`` is the vector component it holds.
-    """
-    for step in steps:
-        ax = step.axis
-        total: Any = None
-        for src, mirror, weight in step.taps:
-            row = data[(slice(None),) * ax + (src - offset,)]
-            if mirror is not None:
-                for s in mirror.shift:
-                    row = np.roll(row, grid.shape[s] // 2, axis=s - (s > ax))
-                for f in mirror.flip:
-                    row = np.flip(row, axis=f - (f > ax))
-                if component is not None and mirror.signs[component] < 0:
-                    row = -row
-            term = weight * row
-            total = term if total is None else total + term
-        data[(slice(None),) * ax + (step.index - offset,)] = total
-    return data

@@ -6,13 +6,33 @@ coordinates.  A grid describes itself by
 * one strictly increasing 1-D coordinate array per axis,
 * the domain ``bounds`` per axis (for cell-centred grids the cell faces),
 * separable scale factors: ``h_i = prod_j f_ij(x_j)``, a product of 1-D
-  functions, one per axis (:meth:`Grid._factor_functions`),
+  functions, one per axis (:meth:`Grid.factor_functions`),
 * what lies beyond each edge of each axis: nothing (one-sided stencils), the
   grid itself (periodic), or the far side of an axis or pole
-  (:class:`Mirror`: an index map plus a shift by half a period).
+  (:class:`Mirror`: an index map plus a shift by half a period)
+  (:meth:`Grid.edges`).
 
 From this description alone the operators build every stencil, so a new grid
 is a new set of coordinates and factors, never new numerics.
+
+The extension contract
+----------------------
+A new grid is one subclass of :class:`Grid` that
+
+* sets the class attributes ``kind`` (a unique name, used to rebuild grids
+  from saved metadata), and optionally ``angular_axes``, ``xarray_dims``
+  (axis-name tuples under which a plain DataArray is read as this grid) and
+  ``picture`` (how :mod:`fieldgrad.plotting` draws it);
+* calls ``super().__init__(coords, axes, bounds, periodic, **options)`` from
+  its constructor, and implements :meth:`Grid.configure` (store and check its
+  own options) and :meth:`Grid.options` (return them) if it has any;
+* overrides :meth:`Grid.factor_functions` (and :meth:`Grid.volume_functions`
+  for an axisymmetric volume element) and :meth:`Grid.edges` where an edge is
+  an axis or a pole;
+* implements :meth:`Grid.from_coords` with :meth:`Grid.from_parts`, and
+  :meth:`Grid.to_cartesian`, :meth:`Grid.from_cartesian`, :meth:`Grid.basis`.
+
+Every method named here is public; engines and operators use nothing else.
 """
 
 from __future__ import annotations
@@ -24,7 +44,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["Grid", "Mirror", "FULL_CIRCLE"]
+__all__ = ["FULL_CIRCLE", "Grid", "Mirror", "cell_centres", "ordered_coords"]
 
 FULL_CIRCLE = 2 * math.pi
 #: Relative tolerance used to decide that a range covers the full circle.
@@ -77,17 +97,54 @@ def _as_coordinate(name: str, values: Any) -> np.ndarray:
     return x
 
 
+def _as_bounds(name: str, value: Any) -> tuple[float, float]:
+    """A ``(lo, hi)`` pair of finite numbers with ``lo <= hi``."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        msg = f"{name} must be a (start, stop) pair of numbers, got {value!r}"
+        raise TypeError(msg) from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
+        msg = f"{name} must be finite with start <= stop, got {value!r}"
+        raise ValueError(msg)
+    return (lo, hi)
+
+
 def cell_centres(lo: float, hi: float, n: int) -> np.ndarray:
-    """Centres of ``n`` equal cells covering ``[lo, hi]``."""
+    """Centres of ``n`` equal cells covering ``[lo, hi]``.
+
+    Examples
+    --------
+    >>> from fieldgrad.grids import cell_centres
+    >>> cell_centres(0.0, 1.0, 4).tolist()
+    [0.125, 0.375, 0.625, 0.875]
+    """
     return lo + (np.arange(n) + 0.5) * (hi - lo) / n
 
 
 def check_shape(shape: Any, ndim: int | Sequence[int]) -> tuple[int, ...]:
-    """Validate a grid shape: a tuple of positive integers of an allowed length."""
+    """Validate a grid shape: a tuple of positive integers of an allowed length.
+
+    Examples
+    --------
+    >>> from fieldgrad.grids.base import check_shape
+    >>> check_shape((8, 16), 2)
+    (8, 16)
+    >>> check_shape((8.7, 8), 2)
+    Traceback (most recent call last):
+    ...
+    TypeError: shape must be a tuple of integers, got (8.7, 8)
+    """
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     try:
-        shape = tuple(int(n) for n in np.atleast_1d(shape))
-    except (TypeError, ValueError):
+        entries = list(np.atleast_1d(np.asarray(shape, dtype=object)))
+        if not all(
+            not isinstance(n, (bool, np.bool_)) and float(n) == int(n) and not isinstance(n, str)
+            for n in entries
+        ):
+            raise ValueError
+        shape = tuple(int(n) for n in entries)
+    except (TypeError, ValueError, OverflowError):
         msg = f"shape must be a tuple of integers, got {shape!r}"
         raise TypeError(msg) from None
     if len(shape) not in allowed or any(n < 1 for n in shape):
@@ -189,7 +246,18 @@ def require_pairs(name: str, n: int) -> None:
 
 
 def ordered_coords(coords: Mapping[str, Any] | Sequence[Any], names: Sequence[str]) -> list[Any]:
-    """Coordinate arrays in axis order from a mapping by name or a sequence."""
+    """Coordinate arrays in axis order from a mapping by name or a sequence.
+
+    Examples
+    --------
+    >>> from fieldgrad.grids import ordered_coords
+    >>> ordered_coords({"theta": [0, 1], "r": [2, 3]}, ("r", "theta"))
+    [[2, 3], [0, 1]]
+    >>> ordered_coords({"q": [0]}, ("r", "theta"))
+    Traceback (most recent call last):
+    ...
+    ValueError: coordinate names must be among ('r', 'theta'), got ['q']
+    """
     if isinstance(coords, Mapping):
         unknown = set(coords) - set(names)
         if unknown:
@@ -206,8 +274,9 @@ def ordered_coords(coords: Mapping[str, Any] | Sequence[Any], names: Sequence[st
 class Grid:
     """Base class of every fieldgrad grid.
 
-    Subclasses set ``kind`` and implement :meth:`_factor_functions`,
-    :meth:`_edges` and :meth:`to_cartesian`.  Everything else (stencils,
+    Subclasses set ``kind`` and implement :meth:`factor_functions`,
+    :meth:`edges`, :meth:`from_coords` and :meth:`to_cartesian` (the module
+    docstring lists the whole contract).  Everything else (stencils,
     operators, interpolation, xarray round trips) follows from these.
 
     Parameters
@@ -220,6 +289,9 @@ class Grid:
         Domain bounds per axis.
     periodic : sequence of bool
         Whether each axis wraps around.
+    **options
+        The subclass's own options (e.g. a sphere's ``radius``), passed to
+        :meth:`configure`.
 
     Examples
     --------
@@ -236,6 +308,18 @@ class Grid:
     (Mirror(at=0.0, shift=(1,), flip=(), signs=(-1.0, -1.0)), ('periodic', 'periodic'))
     >>> fg.Grid.rebuild(list(disk.coords.values()), disk.describe()) == disk
     True
+
+    A new grid on the public contract only (here a flat torus of side ``L``):
+
+    >>> import numpy as np
+    >>> from fieldgrad.grids.base import cell_centres
+    >>> class FlatTorus(fg.Grid):
+    ...     kind = "flat-torus-doc"
+    ...     def __init__(self, side, n):
+    ...         x = cell_centres(0.0, side, n)
+    ...         super().__init__([x, x], ("u", "v"), [(0.0, side)] * 2, (True, True))
+    >>> FlatTorus(1.0, 4).edges(0)
+    ('periodic', 'periodic')
     """
 
     kind: ClassVar[str] = "grid"
@@ -243,6 +327,12 @@ class Grid:
     registry: ClassVar[dict[str, type[Grid]]] = {}
     #: axes whose coordinate is an angle in radians
     angular_axes: ClassVar[tuple[str, ...]] = ()
+    #: dimension names (in axis order) under which a DataArray without fieldgrad
+    #: metadata is read as this kind of grid
+    xarray_dims: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    #: how :mod:`fieldgrad.plotting` draws fields on this grid (a registered
+    #: picture); None draws in the grid's own coordinates
+    picture: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -254,12 +344,31 @@ class Grid:
         axes: Sequence[str],
         bounds: Sequence[tuple[float, float]],
         periodic: Sequence[bool],
+        **options: Any,
     ) -> None:
-        self._axes = tuple(axes)
+        self._axes = tuple(str(a) for a in axes)
+        if len(set(self._axes)) != len(self._axes):
+            msg = f"axes must be distinct names, got {self._axes}"
+            raise ValueError(msg)
+        try:
+            coords, bounds, periodic = list(coords), list(bounds), list(periodic)
+        except TypeError:
+            msg = "coords, bounds and periodic must be sequences with one entry per axis"
+            raise TypeError(msg) from None
+        bounds = [_as_bounds(f"bounds[{i}]", b) for i, b in enumerate(bounds)]
+        if not len(coords) == len(bounds) == len(periodic) == len(self._axes):
+            msg = (
+                f"coords, bounds and periodic must have one entry per axis {self._axes}, got "
+                f"{len(coords)}, {len(bounds)} and {len(periodic)}"
+            )
+            raise ValueError(msg)
         xs = [_as_coordinate(a, c) for a, c in zip(self._axes, coords, strict=True)]
+        for x in xs:
+            x.flags.writeable = False
         self._coords = tuple(xs)
         self._bounds = tuple((float(lo), float(hi)) for lo, hi in bounds)
         self._periodic = tuple(bool(p) for p in periodic)
+        self._hash: int | None = None
         for name, x, (lo, hi), per in zip(
             self._axes, xs, self._bounds, self._periodic, strict=True
         ):
@@ -269,23 +378,107 @@ class Grid:
             if per and x.size > 1 and not np.allclose(np.diff(x), (hi - lo) / x.size):
                 msg = f"periodic coordinate {name!r} must be evenly spaced over its period"
                 raise ValueError(msg)
+        self.configure(**options)
 
-    # ------------------------------------------------------------------ geometry
-    def _factor_functions(self) -> Mapping[tuple[int, int], Factor]:
-        """Separable scale factors: ``{(i, j): f}`` with ``h_i = prod_j f_ij(x_j)``."""
-        return {}
+    @classmethod
+    def from_parts(
+        cls,
+        coords: Sequence[Any],
+        axes: Sequence[str],
+        bounds: Sequence[tuple[float, float]],
+        periodic: Sequence[bool],
+        **options: Any,
+    ) -> Any:
+        """A grid of this class from its parts, bypassing the subclass's own constructor.
 
-    def _volume_functions(self) -> Mapping[int, Factor]:
-        """Extra 1-D factors of the volume element beyond ``prod_i h_i``.
+        This is how :meth:`from_coords` builds a grid from explicit coordinates
+        when the subclass's constructor takes ranges and cell counts instead.
 
-        Axisymmetric grids leave out the angle but keep its scale factor in
-        the volume element (``dV = 2 pi r dr dz``).
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> theta = np.linspace(0, 2 * np.pi, 8, endpoint=False)
+        >>> disk = fg.PolarGrid.from_parts(
+        ...     [np.linspace(0.5, 1, 3), theta], ("r", "theta"),
+        ...     [(0.5, 1.0), (0.0, 2 * np.pi)], (False, True))
+        >>> type(disk).__name__, disk.shape
+        ('PolarGrid', (3, 8))
+        """
+        grid = cls.__new__(cls)
+        Grid.__init__(grid, coords, axes, bounds, periodic, **options)
+        return grid
+
+    def configure(self, **options: Any) -> None:
+        """Store and check the subclass's own options (called by every constructor).
+
+        The base grid takes no options; a subclass with options (a sphere's
+        ``radius``) overrides this and :meth:`options`.  Checks that need the
+        coordinates (an even number of angles at an axis) belong here too.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.PolarGrid(radius=(0, 1), shape=(4, 7))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: the number of points along 'theta' must be even when the grid reaches ..., got 7
+        """
+        if options:
+            msg = f"{type(self).__name__} takes no options, got {sorted(options)}"
+            raise TypeError(msg)
+
+    def options(self) -> dict[str, Any]:
+        """The subclass's own options, as :meth:`configure` and :meth:`from_coords` take them.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.SphereSurface(radius=2.0, shape=(4, 8)).options()
+        {'radius': 2.0}
         """
         return {}
 
-    def _edges(self, axis: int) -> tuple[Edge, Edge]:
-        """What lies beyond the lower and upper edge of ``axis``."""
-        return ("periodic", "periodic") if self._periodic[axis] else (None, None)
+    @classmethod
+    def options_from_attrs(cls, attrs: Mapping[str, Any]) -> dict[str, Any]:
+        """Options of a grid inferred from a plain DataArray's attributes.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.SphereSurface.options_from_attrs({"radius": 3})
+        {'radius': 3.0}
+        """
+        return {}
+
+    # ------------------------------------------------------------------ geometry
+    def factor_functions(self) -> Mapping[tuple[int, int], Factor]:
+        """Separable scale factors: ``{(i, j): f}`` with ``h_i = prod_j f_ij(x_j)``.
+
+        Missing entries are 1.  Each ``f`` is a vectorised 1-D function that
+        must also accept coordinates beyond the grid's edges (ghost points).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> sorted(fg.SphericalGrid(radius=(0.5, 1), shape=(2, 2, 4)).factor_functions())
+        [(1, 0), (2, 0), (2, 1)]
+        """
+        return {}
+
+    def volume_functions(self) -> Mapping[int, Factor]:
+        """Extra 1-D factors of the volume element beyond ``prod_i h_i``, by axis.
+
+        Axisymmetric grids leave out the angle but keep its scale factor in
+        the volume element (``dV = 2 pi r dr dz``).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> list(fg.CylindricalGrid(radius=(0, 1), z=(0, 1), shape=(4, 4)).volume_functions())
+        [0]
+        """
+        return {}
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """Cartesian coordinates of points given in grid coordinates.
@@ -307,10 +500,6 @@ class Grid:
         or pole the limit along the point's own angles is returned.
         """
         raise NotImplementedError
-
-    def _describe(self) -> dict[str, Any]:
-        """Extra constructor arguments (beyond coordinates) needed to rebuild the grid."""
-        return {}
 
     # ----------------------------------------------------------- public surface
     @property
@@ -381,17 +570,47 @@ class Grid:
             raise ValueError(msg)
         return int(axis) % self.ndim
 
-    def edges(self, axis: int) -> tuple[Edge, Edge]:
+    def edges(self, axis: int | str) -> tuple[Edge, Edge]:
         """What lies beyond the lower and upper edge of ``axis``.
 
         Each entry is ``None`` (a real edge: one-sided stencils), ``"periodic"``
-        or a :class:`Mirror` (an axis or a pole).
-        """
-        return self._edges(self.axis_index(axis))
+        or a :class:`Mirror` (an axis or a pole).  Subclasses override this for
+        their axes and poles and call ``super().edges(axis)`` for the rest.
 
-    def _broadcast(self, axis: int, values: np.ndarray) -> np.ndarray:
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.CartesianGrid(bounds=[(0, 1)], shape=(4,), periodic=True).edges("x")
+        ('periodic', 'periodic')
+        """
+        i = self.axis_index(axis)
+        return ("periodic", "periodic") if self._periodic[i] else (None, None)
+
+    def coordinate(self, axis: int | str) -> np.ndarray:
+        """The 1-D coordinate array of one axis (read-only, not a copy).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.PolarGrid(radius=(0, 1), shape=(2, 4)).coordinate("r").tolist()
+        [0.25, 0.75]
+        """
+        return self._coords[self.axis_index(axis)]
+
+    def broadcast(self, axis: int | str, values: Any) -> np.ndarray:
+        """1-D ``values`` along ``axis`` reshaped to broadcast against the grid's arrays.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.PolarGrid(radius=(0, 1), shape=(2, 4))
+        >>> grid.broadcast("theta", np.arange(4)).shape
+        (1, 4)
+        """
+        values = np.asarray(values)
         shape = [1] * self.ndim
-        shape[axis] = values.size
+        shape[self.axis_index(axis)] = values.size
         return values.reshape(shape)
 
     def factor(self, component: int, axis: int, x: np.ndarray | None = None) -> np.ndarray | None:
@@ -400,7 +619,7 @@ class Grid:
         ``x`` defaults to the grid's coordinates along ``axis``; ghost coordinates
         beyond an edge may be passed too.
         """
-        f = self._factor_functions().get((component, axis))
+        f = self.factor_functions().get((component, axis))
         if f is None:
             return None
         x = self._coords[axis] if x is None else np.asarray(x, dtype=float)
@@ -410,8 +629,8 @@ class Grid:
         """1-D factor of the volume element ``J = prod_i h_i * extra`` along ``axis``."""
         x = self._coords[axis] if x is None else np.asarray(x, dtype=float)
         out = None
-        funcs = [self._factor_functions().get((i, axis)) for i in range(self.ndim)]
-        funcs.append(self._volume_functions().get(axis))
+        funcs = [self.factor_functions().get((i, axis)) for i in range(self.ndim)]
+        funcs.append(self.volume_functions().get(axis))
         for f in funcs:
             if f is not None:
                 v = np.broadcast_to(np.asarray(f(x), dtype=float), x.shape)
@@ -420,8 +639,8 @@ class Grid:
 
     def volume_function(self, axis: int) -> Factor | None:
         """The 1-D factor of the volume element along ``axis`` as a function."""
-        funcs = [self._factor_functions().get((i, axis)) for i in range(self.ndim)]
-        funcs.append(self._volume_functions().get(axis))
+        funcs = [self.factor_functions().get((i, axis)) for i in range(self.ndim)]
+        funcs.append(self.volume_functions().get(axis))
         present: list[Factor] = [f for f in funcs if f is not None]
         if not present:
             return None
@@ -451,18 +670,18 @@ class Grid:
             for j in range(self.ndim):
                 f = self.factor(i, j)
                 if f is not None:
-                    h = h * self._broadcast(j, f)
+                    h = h * self.broadcast(j, f)
             out.append(h)
         return tuple(out)
 
     @property
     def is_cartesian(self) -> bool:
         """Whether every scale factor is identically one."""
-        return not self._factor_functions() and not self._volume_functions()
+        return not self.factor_functions() and not self.volume_functions()
 
     def mesh(self) -> tuple[np.ndarray, ...]:
         """Broadcastable coordinate arrays, one per axis (like ``np.ix_``)."""
-        return tuple(self._broadcast(i, x) for i, x in enumerate(self._coords))
+        return tuple(self.broadcast(i, x) for i, x in enumerate(self._coords))
 
     def cell_volumes(self) -> np.ndarray:
         """Volume (area, length) of the cell around each point, with the metric.
@@ -489,12 +708,19 @@ class Grid:
                 mid = (faces[1:] + faces[:-1]) / 2
                 pts = mid[:, None] + widths[:, None] / 2 * nodes[None, :]
                 widths = widths / 2 * (f(pts) * weights).sum(axis=1)
-            vol = vol * self._broadcast(j, widths)
+            vol = vol * self.broadcast(j, widths)
         return np.broadcast_to(vol, self.shape).copy()
 
     # ---------------------------------------------------------------- builders
     @classmethod
-    def from_coords(cls, coords: Mapping[str, Any] | Sequence[Any], **kwargs: Any) -> Grid:
+    def from_coords(
+        cls,
+        coords: Mapping[str, Any] | Sequence[Any],
+        *,
+        bounds: Sequence[tuple[float, float]] | None = None,
+        periodic: Sequence[bool] | None = None,
+        **options: Any,
+    ) -> Grid:
         """Build a grid of this kind from explicit 1-D coordinate arrays.
 
         Parameters
@@ -502,9 +728,15 @@ class Grid:
         coords : mapping or sequence
             Coordinates by axis name, or one array per axis in order.
             Uniform or not (e.g. a log-spaced radius).
-        **kwargs
-            Grid-specific options (``radius`` of a sphere, ``periodic`` flags,
-            ``bounds``).
+        bounds : sequence of (float, float), keyword-only
+            Domain bounds per axis (default: inferred, an axis or a pole is an
+            edge when the points start on it or half a step from it).
+        periodic : sequence of bool, keyword-only
+            Whether each axis wraps around (default: inferred, evenly spaced
+            angles over the full circle are periodic).
+        **options
+            The grid's own options (:meth:`options`, e.g. a sphere's ``radius``);
+            unknown names raise a TypeError.
 
         Examples
         --------
@@ -525,20 +757,51 @@ class Grid:
             "bounds": [list(b) for b in self._bounds],
             "periodic": list(self._periodic),
         }
-        info.update(self._describe())
+        info.update(self.options())
         return info
 
     @classmethod
     def rebuild(cls, coords: Sequence[np.ndarray], info: Mapping[str, Any]) -> Grid:
-        """Rebuild a grid from coordinates and :meth:`describe` metadata."""
+        """Rebuild a grid from coordinates and :meth:`describe` metadata.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> sphere = fg.SphereSurface(radius=2.0, shape=(4, 8))
+        >>> fg.Grid.rebuild(list(sphere.coords.values()), sphere.describe()) == sphere
+        True
+        >>> info = {"kind": "moebius", "axes": [], "bounds": [], "periodic": []}
+        >>> fg.Grid.rebuild([], info)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: grid kind must be one of [...'polar', 'sphere', 'spherical'], got 'moebius'
+        """
+        if not isinstance(info, Mapping):
+            msg = f"grid description must be a mapping, got {type(info).__name__}"
+            raise TypeError(msg)
+        missing = {"kind", "axes", "bounds", "periodic"} - set(info)
+        if missing:
+            msg = f"grid description is missing {sorted(missing)}"
+            raise ValueError(msg)
         kind = info["kind"]
         if kind not in Grid.registry:
-            msg = f"grid kind must be one of {sorted(Grid.registry)}, got {kind!r}"
+            known = sorted(
+                k for k, c in Grid.registry.items() if c.__module__.startswith("fieldgrad")
+            )
+            msg = f"grid kind must be one of {known}, got {kind!r}"
             raise ValueError(msg)
         sub = Grid.registry[kind]
         options = {k: v for k, v in info.items() if k not in ("kind", "axes")}
-        options["bounds"] = [tuple(b) for b in info["bounds"]]
-        return sub.from_coords(dict(zip(info["axes"], coords, strict=True)), **options)
+        try:
+            options["bounds"] = [tuple(b) for b in info["bounds"]]
+            axes = list(info["axes"])
+        except TypeError:
+            msg = "grid description's axes and bounds must be lists"
+            raise TypeError(msg) from None
+        if len(axes) != len(coords):
+            msg = f"grid description names {len(axes)} axes, got {len(coords)} coordinate arrays"
+            raise ValueError(msg)
+        return sub.from_coords(dict(zip(axes, coords, strict=True)), **options)
 
     # ----------------------------------------------------------------- dunders
     def __eq__(self, other: object) -> bool:
@@ -551,7 +814,9 @@ class Grid:
         )
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.shape, tuple(x.tobytes() for x in self._coords)))
+        if self._hash is None:  # a grid is immutable: hash its coordinates once
+            self._hash = hash((self.kind, self.shape, tuple(x.tobytes() for x in self._coords)))
+        return self._hash
 
     def __repr__(self) -> str:
         parts = ", ".join(

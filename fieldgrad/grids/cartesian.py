@@ -51,6 +51,8 @@ class CartesianGrid(Grid):
     """
 
     kind = "cartesian"
+    xarray_dims = tuple(CARTESIAN_AXES[:n] for n in (1, 2, 3))
+    picture = "cartesian"
 
     def __init__(
         self,
@@ -76,9 +78,9 @@ class CartesianGrid(Grid):
         cls,
         coords: Mapping[str, Any] | Sequence[Any],
         *,
-        periodic: bool | Sequence[bool] = False,
         bounds: Sequence[tuple[float, float]] | None = None,
-        **_: Any,
+        periodic: bool | Sequence[bool] | None = False,
+        **options: Any,
     ) -> CartesianGrid:
         """Cartesian grid from explicit coordinates (``x``, ``y``, ``z``), uniform or not.
 
@@ -92,7 +94,7 @@ class CartesianGrid(Grid):
         arrays = ordered_coords(coords, CARTESIAN_AXES)
         xs = [_as_coordinate(a, c) for a, c in zip(CARTESIAN_AXES, arrays, strict=False)]
         ndim = len(xs)
-        flags = _per_axis("periodic", periodic, ndim)
+        flags = _per_axis("periodic", bool(periodic) if periodic is None else periodic, ndim)
         if bounds is None:
             bounds = []
             for x, per in zip(xs, flags, strict=True):
@@ -101,9 +103,7 @@ class CartesianGrid(Grid):
                     bounds.append((x[0] - step / 2, x[-1] + step / 2))
                 else:
                     bounds.append(infer_bounds(x))
-        grid = cls.__new__(cls)
-        Grid.__init__(grid, xs, CARTESIAN_AXES[:ndim], bounds, flags)
-        return grid
+        return cls.from_parts(xs, CARTESIAN_AXES[:ndim], bounds, flags, **options)
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """Cartesian coordinates: the grid coordinates themselves."""

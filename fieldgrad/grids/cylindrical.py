@@ -29,6 +29,14 @@ from .base import (
 __all__ = ["CylindricalGrid"]
 
 
+def _axes(ndim: int) -> tuple[str, ...]:
+    return ("r", "theta", "z") if ndim == 3 else ("r", "z")
+
+
+def _periodic(ndim: int, full: bool) -> tuple[bool, ...]:
+    return (False, full, False) if ndim == 3 else (False, False)
+
+
 class CylindricalGrid(Grid):
     """Cylindrical grid: axisymmetric ``(r, z)`` or full ``(r, theta, z)``.
 
@@ -59,6 +67,8 @@ class CylindricalGrid(Grid):
 
     kind = "cylindrical"
     angular_axes = ("theta",)
+    xarray_dims = (("r", "z"), ("r", "theta", "z"))
+    picture = "cylindrical"
 
     def __init__(
         self, radius: tuple[float, float], z: tuple[float, float], shape: Sequence[int]
@@ -71,18 +81,22 @@ class CylindricalGrid(Grid):
         else:
             bounds = [rb, (0.0, FULL_CIRCLE), zb]
         coords = [cell_centres(b[0], b[1], k) for b, k in zip(bounds, n, strict=True)]
-        self._setup(coords, bounds, len(n) == 3)
+        super().__init__(coords, _axes(len(n)), bounds, _periodic(len(n), True))
 
-    def _setup(self, coords: list, bounds: list, full: bool) -> None:
-        axes = ("r", "theta", "z") if len(coords) == 3 else ("r", "z")
-        periodic = (False, full, False) if len(coords) == 3 else (False, False)
-        Grid.__init__(self, coords, axes, bounds, periodic)
-        if self._axis_mirror() is not None and self.ndim == 3:
+    def configure(self, **options: Any) -> None:
+        """Check the grid: an even number of angles when it reaches the axis."""
+        super().configure(**options)
+        if self.axis_mirror() is not None and self.ndim == 3:
             require_pairs("theta", self.shape[1])
 
     @classmethod
     def from_coords(
-        cls, coords: Mapping[str, Any] | Sequence[Any], *, bounds: Sequence | None = None, **_: Any
+        cls,
+        coords: Mapping[str, Any] | Sequence[Any],
+        *,
+        bounds: Sequence | None = None,
+        periodic: Sequence[bool] | None = None,
+        **options: Any,
     ) -> CylindricalGrid:
         """Cylindrical grid from explicit ``r``, (``theta``,) ``z`` arrays.
 
@@ -109,30 +123,33 @@ class CylindricalGrid(Grid):
             tb, full = angle_bounds(xs[1])
             auto.append(tb)
         auto.append(infer_bounds(xs[-1]))
-        bnds = auto if bounds is None else [tuple(b) for b in bounds]
-        grid = cls.__new__(cls)
-        grid._setup(xs, bnds, full)
-        return grid
+        bnds = auto if bounds is None else bounds
+        flags = _periodic(len(xs), full) if periodic is None else periodic
+        return cls.from_parts(xs, _axes(len(xs)), bnds, flags, **options)
 
-    def _axis_mirror(self) -> Mirror | None:
-        if self._bounds[0][0] != 0.0:
+    def axis_mirror(self) -> Mirror | None:
+        """The axis r = 0 as a mirror (when the grid reaches it)."""
+        if self.bounds[0][0] != 0.0:
             return None
         if self.ndim == 2:
             return Mirror(at=0.0, signs=(-1.0, 1.0))
-        if self._periodic[1]:
+        if self.periodic[1]:
             return Mirror(at=0.0, shift=(1,), signs=(-1.0, -1.0, 1.0))
         return None
 
-    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+    def factor_functions(self) -> dict[tuple[int, int], Factor]:
+        """``h_theta = r`` (the full grid); none for the axisymmetric section."""
         return {(1, 0): lambda r: r} if self.ndim == 3 else {}
 
-    def _volume_functions(self) -> dict[int, Factor]:
+    def volume_functions(self) -> dict[int, Factor]:
+        """``dV = 2 pi r dr dz`` for the axisymmetric section."""
         return {0: lambda r: FULL_CIRCLE * r} if self.ndim == 2 else {}
 
-    def _edges(self, axis: int) -> tuple[Edge, Edge]:
-        if axis == 0:
-            return (self._axis_mirror(), None)
-        return super()._edges(axis)
+    def edges(self, axis: int | str) -> tuple[Edge, Edge]:
+        """Beyond r = 0 the far side of the axis."""
+        if self.axis_index(axis) == 0:
+            return (self.axis_mirror(), None)
+        return super().edges(axis)
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """``(x, y, z)`` of points given as ``(r, theta, z)``; ``(r, z)`` on the axisymmetric grid
@@ -159,7 +176,7 @@ class CylindricalGrid(Grid):
         r = np.hypot(x, y)
         if self.ndim == 2:
             return (r, z + 0 * r)
-        return (r, wrap_angle(np.arctan2(y, x), self._bounds[1][0]), z + 0 * r)
+        return (r, wrap_angle(np.arctan2(y, x), self.bounds[1][0]), z + 0 * r)
 
     def basis(self, *coords: Any) -> np.ndarray:
         """Unit vectors in ``(x, y, z)`` components: ``e_r``, (``e_theta``,) ``e_z``.

@@ -28,6 +28,8 @@ from .base import (
 
 __all__ = ["PolarGrid"]
 
+AXES = ("r", "theta")
+
 
 class PolarGrid(Grid):
     """Polar grid ``(r, theta)``: a disk, an annulus or a sector, points at cell centres.
@@ -55,6 +57,8 @@ class PolarGrid(Grid):
 
     kind = "polar"
     angular_axes = ("theta",)
+    xarray_dims = (AXES,)
+    picture = "polar"
 
     def __init__(
         self,
@@ -68,16 +72,22 @@ class PolarGrid(Grid):
         (t0, t1) = check_range("angle", angle, hi=float(angle[0]) + FULL_CIRCLE * (1 + 1e-12))
         full = covers_circle(t0, t1)
         coords = [cell_centres(r0, r1, nr), cell_centres(t0, t1, nt)]
-        self._setup(coords, [(r0, r1), (t0, t1)], full)
+        super().__init__(coords, AXES, [(r0, r1), (t0, t1)], (False, full))
 
-    def _setup(self, coords: list, bounds: list, full: bool) -> None:
-        Grid.__init__(self, coords, ("r", "theta"), bounds, (False, full))
-        if self._axis_mirror() is not None:
+    def configure(self, **options: Any) -> None:
+        """Check the grid: an even number of angles when it reaches r = 0."""
+        super().configure(**options)
+        if self.axis_mirror() is not None:
             require_pairs("theta", self.shape[1])
 
     @classmethod
     def from_coords(
-        cls, coords: Mapping[str, Any] | Sequence[Any], *, bounds: Sequence | None = None, **_: Any
+        cls,
+        coords: Mapping[str, Any] | Sequence[Any],
+        *,
+        bounds: Sequence | None = None,
+        periodic: Sequence[bool] | None = None,
+        **options: Any,
     ) -> PolarGrid:
         """Polar grid from explicit ``r`` and ``theta`` arrays (uniform or not).
 
@@ -91,27 +101,28 @@ class PolarGrid(Grid):
         (False, False)
         """
         r, theta = (
-            _as_coordinate(n, c)
-            for n, c in zip(("r", "theta"), ordered_coords(coords, ("r", "theta")), strict=True)
+            _as_coordinate(n, c) for n, c in zip(AXES, ordered_coords(coords, AXES), strict=True)
         )
         tb, full = angle_bounds(theta)
-        bnds = [radial_bounds(r), tb] if bounds is None else [tuple(b) for b in bounds]
-        grid = cls.__new__(cls)
-        grid._setup([r, theta], bnds, full)
-        return grid
+        bnds = [radial_bounds(r), tb] if bounds is None else bounds
+        flags = (False, full) if periodic is None else periodic
+        return cls.from_parts([r, theta], AXES, bnds, flags, **options)
 
-    def _axis_mirror(self) -> Mirror | None:
-        if self._bounds[0][0] == 0.0 and self._periodic[1]:
+    def axis_mirror(self) -> Mirror | None:
+        """The origin as a mirror (when the disk reaches r = 0 over the full circle)."""
+        if self.bounds[0][0] == 0.0 and self.periodic[1]:
             return Mirror(at=0.0, shift=(1,), signs=(-1.0, -1.0))
         return None
 
-    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+    def factor_functions(self) -> dict[tuple[int, int], Factor]:
+        """``h_theta = r``."""
         return {(1, 0): lambda r: r}
 
-    def _edges(self, axis: int) -> tuple[Edge, Edge]:
-        if axis == 0:
-            return (self._axis_mirror(), None)
-        return super()._edges(axis)
+    def edges(self, axis: int | str) -> tuple[Edge, Edge]:
+        """Beyond r = 0 the far side of the origin; theta is periodic on the full circle."""
+        if self.axis_index(axis) == 0:
+            return (self.axis_mirror(), None)
+        return super().edges(axis)
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """``(x, y)`` of points given as ``(r, theta)`` (default: the grid's mesh).
@@ -142,7 +153,7 @@ class PolarGrid(Grid):
         (0.5, 1.5)
         """
         x, y = (np.asarray(c, dtype=float) for c in xyz)
-        return (np.hypot(x, y), wrap_angle(np.arctan2(y, x), self._bounds[1][0]))
+        return (np.hypot(x, y), wrap_angle(np.arctan2(y, x), self.bounds[1][0]))
 
     def basis(self, *coords: Any) -> np.ndarray:
         """Unit vectors ``e_r``, ``e_theta`` in ``(x, y)`` components, shape ``(..., 2, 2)``.

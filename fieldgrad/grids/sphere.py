@@ -61,6 +61,8 @@ class SphereSurface(Grid):
 
     kind = "sphere"
     angular_axes = AXES
+    xarray_dims = (AXES,)
+    picture = "sphere"
 
     def __init__(
         self,
@@ -74,13 +76,23 @@ class SphereSurface(Grid):
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
         pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
         coords = [cell_centres(b[0], b[1], k) for b, k in zip((tb, pb), n, strict=True)]
-        self._setup(coords, [tb, pb], covers_circle(*pb), radius)
+        super().__init__(coords, AXES, [tb, pb], (False, covers_circle(*pb)), radius=radius)
 
-    def _setup(self, coords: list, bounds: list, full: bool, radius: Any) -> None:
+    def configure(self, *, radius: Any = 1.0, **options: Any) -> None:
+        """Store the radius (> 0); an even number of longitudes when a pole is an edge."""
+        super().configure(**options)
         self.radius = check_positive("radius", radius)
-        Grid.__init__(self, coords, AXES, bounds, (False, full))
-        if any(self._edges(0)):
+        if any(self.edges(0)):
             require_pairs("phi", self.shape[1])
+
+    def options(self) -> dict[str, Any]:
+        """The radius."""
+        return {"radius": self.radius}
+
+    @classmethod
+    def options_from_attrs(cls, attrs: Mapping[str, Any]) -> dict[str, Any]:
+        """The radius from a DataArray's ``radius`` attribute (default 1)."""
+        return {"radius": check_positive("attrs['radius']", attrs.get("radius", 1.0))}
 
     @classmethod
     def from_coords(
@@ -89,7 +101,8 @@ class SphereSurface(Grid):
         *,
         radius: float = 1.0,
         bounds: Sequence | None = None,
-        **_: Any,
+        periodic: Sequence[bool] | None = None,
+        **options: Any,
     ) -> SphereSurface:
         """Sphere surface from explicit ``theta`` (colatitude) and ``phi`` arrays.
 
@@ -106,10 +119,9 @@ class SphereSurface(Grid):
             _as_coordinate(n, c) for n, c in zip(AXES, ordered_coords(coords, AXES), strict=True)
         )
         pb, full = angle_bounds(phi)
-        bnds = [colatitude_bounds(theta), pb] if bounds is None else [tuple(b) for b in bounds]
-        grid = cls.__new__(cls)
-        grid._setup([theta, phi], bnds, full, radius)
-        return grid
+        bnds = [colatitude_bounds(theta), pb] if bounds is None else bounds
+        flags = (False, full) if periodic is None else periodic
+        return cls.from_parts([theta, phi], AXES, bnds, flags, radius=radius, **options)
 
     @classmethod
     def from_latlon(cls, lat_deg: Any, lon_deg: Any, radius: float = EARTH_RADIUS) -> SphereSurface:
@@ -145,19 +157,18 @@ class SphereSurface(Grid):
         theta = np.sort(np.deg2rad(90.0 - lat))
         return cls.from_coords({"theta": theta, "phi": np.deg2rad(lon)}, radius=radius)
 
-    def _describe(self) -> dict[str, Any]:
-        return {"radius": self.radius}
-
-    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+    def factor_functions(self) -> dict[tuple[int, int], Factor]:
+        """``h_theta = R``, ``h_phi = R sin(theta)``."""
         radius = self.radius
         return {(0, 0): lambda t: np.full_like(t, radius), (1, 0): lambda t: radius * np.sin(t)}
 
-    def _edges(self, axis: int) -> tuple[Edge, Edge]:
-        if axis == 0:
-            if not self._periodic[1]:
+    def edges(self, axis: int | str) -> tuple[Edge, Edge]:
+        """Beyond a pole the other side of it (phi shifted by pi) on the full circle."""
+        if self.axis_index(axis) == 0:
+            if not self.periodic[1]:
                 return (None, None)
-            return pole_mirrors(self._bounds[0], 1, (-1.0, -1.0))
-        return super()._edges(axis)
+            return pole_mirrors(self.bounds[0], 1, (-1.0, -1.0))
+        return super().edges(axis)
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """``(x, y, z)`` of the points on the sphere given as ``(theta, phi)``."""
@@ -184,7 +195,7 @@ class SphereSurface(Grid):
         """
         x, y, z = (np.asarray(c, dtype=float) for c in xyz)
         theta = np.arctan2(np.hypot(x, y), z)
-        return (theta, wrap_angle(np.arctan2(y, x), self._bounds[1][0]))
+        return (theta, wrap_angle(np.arctan2(y, x), self.bounds[1][0]))
 
     def basis(self, *coords: Any) -> np.ndarray:
         """Unit tangent vectors ``e_theta``, ``e_phi`` in ``(x, y, z)``, shape ``(..., 2, 3)``.

@@ -72,6 +72,8 @@ class SphericalGrid(Grid):
 
     kind = "spherical"
     angular_axes = ("theta", "phi")
+    xarray_dims = (AXES,)
+    picture = "spherical"
 
     def __init__(
         self,
@@ -86,13 +88,15 @@ class SphericalGrid(Grid):
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
         pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
         coords = [cell_centres(b[0], b[1], k) for b, k in zip((rb, tb, pb), n, strict=True)]
-        self._setup(coords, [rb, tb, pb], covers_circle(*pb))
+        super().__init__(coords, AXES, [rb, tb, pb], (False, False, covers_circle(*pb)))
 
-    def _setup(self, coords: list, bounds: list, full: bool) -> None:
-        Grid.__init__(self, coords, AXES, bounds, (False, False, full))
-        if full and (self._edges(0)[0] or any(self._edges(1))):
+    def configure(self, **options: Any) -> None:
+        """Check the grid: an even number of longitudes at the centre or a pole, and not
+        both r = 0 and a pole as grid points."""
+        super().configure(**options)
+        if self.periodic[2] and (self.edges(0)[0] or any(self.edges(1))):
             require_pairs("phi", self.shape[2])
-        r, theta = self._coords[0], self._coords[1]
+        r, theta = self.coordinate(0), self.coordinate(1)
         touches_pole = theta[0] == 0.0 or theta[-1] == math.pi
         if r[0] == 0.0 and touches_pole:
             msg = (
@@ -103,7 +107,12 @@ class SphericalGrid(Grid):
 
     @classmethod
     def from_coords(
-        cls, coords: Mapping[str, Any] | Sequence[Any], *, bounds: Sequence | None = None, **_: Any
+        cls,
+        coords: Mapping[str, Any] | Sequence[Any],
+        *,
+        bounds: Sequence | None = None,
+        periodic: Sequence[bool] | None = None,
+        **options: Any,
     ) -> SphericalGrid:
         """Spherical grid from explicit ``r``, ``theta``, ``phi`` arrays.
 
@@ -122,31 +131,30 @@ class SphericalGrid(Grid):
             _as_coordinate(n, c) for n, c in zip(AXES, ordered_coords(coords, AXES), strict=True)
         )
         pb, full = angle_bounds(phi)
-        if bounds is None:
-            bnds = [radial_bounds(r), colatitude_bounds(theta), pb]
-        else:
-            bnds = [tuple(b) for b in bounds]
-        grid = cls.__new__(cls)
-        grid._setup([r, theta, phi], bnds, full)
-        return grid
+        bnds = [radial_bounds(r), colatitude_bounds(theta), pb] if bounds is None else bounds
+        flags = (False, False, full) if periodic is None else periodic
+        return cls.from_parts([r, theta, phi], AXES, bnds, flags, **options)
 
-    def _factor_functions(self) -> dict[tuple[int, int], Factor]:
+    def factor_functions(self) -> dict[tuple[int, int], Factor]:
+        """``h_theta = r``, ``h_phi = r sin(theta)``."""
         return {(1, 0): lambda r: r, (2, 0): lambda r: r, (2, 1): np.sin}
 
-    def _edges(self, axis: int) -> tuple[Edge, Edge]:
-        if not self._periodic[2]:
+    def edges(self, axis: int | str) -> tuple[Edge, Edge]:
+        """Beyond r = 0 the far side of the centre, beyond a pole its other side."""
+        axis = self.axis_index(axis)
+        if axis == 2:
+            return super().edges(axis)
+        if not self.periodic[2]:
             return (None, None)
         if axis == 0:
-            theta = self._coords[1]
-            full_theta = self._bounds[1] == (0.0, math.pi) and np.allclose(
+            theta = self.coordinate(1)
+            full_theta = self.bounds[1] == (0.0, math.pi) and np.allclose(
                 theta + theta[::-1], math.pi
             )
-            if self._bounds[0][0] == 0.0 and full_theta:
+            if self.bounds[0][0] == 0.0 and full_theta:
                 return (Mirror(at=0.0, shift=(2,), flip=(1,), signs=(-1.0, 1.0, -1.0)), None)
             return (None, None)
-        if axis == 1:
-            return pole_mirrors(self._bounds[1], 2, (1.0, -1.0, -1.0))
-        return super()._edges(axis)
+        return pole_mirrors(self.bounds[1], 2, (1.0, -1.0, -1.0))
 
     def to_cartesian(self, *coords: Any) -> tuple[np.ndarray, ...]:
         """``(x, y, z)`` of points given as ``(r, theta, phi)`` (default: the mesh)."""
@@ -173,7 +181,7 @@ class SphericalGrid(Grid):
         return (
             np.hypot(rho, z),
             np.arctan2(rho, z),
-            wrap_angle(np.arctan2(y, x), self._bounds[2][0]),
+            wrap_angle(np.arctan2(y, x), self.bounds[2][0]),
         )
 
     def basis(self, *coords: Any) -> np.ndarray:

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from ..engines.numpy import component_norm
+from ..discretization import check_ord, component_norm
 from ..fields import ScalarField, VectorField
-from .differential import check_ord, divergence, gradient, gradient_norm, laplacian
+from .differential import divergence, gradient, gradient_norm, laplacian
 from .interpolation import Interpolator, interpolate
 from .sparse import laplacian_matrix
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..grids.base import Grid, Mirror
+from ..grids.values import grid_values
 
 __all__ = ["BOUNDARY_KINDS", "DEFAULT_BC", "Side", "resolve_bc", "side_values"]
 
@@ -70,8 +71,8 @@ def _parse_condition(key: str, spec: Any) -> Side:
 
 
 def _axis_has_metric(grid: Grid, axis: int) -> bool:
-    factors = grid._factor_functions()
-    return any(j == axis for (_, j) in factors) or axis in grid._volume_functions()
+    factors = grid.factor_functions()
+    return any(j == axis for (_, j) in factors) or axis in grid.volume_functions()
 
 
 def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[Side, Side]]:
@@ -128,7 +129,7 @@ def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[Side, Sid
 
     out = []
     for i, axis in enumerate(grid.axes):
-        edges = grid._edges(i)
+        edges = grid.edges(i)
         pair = []
         for s, edge in enumerate(edges):
             label = axis + "-+"[s]
@@ -190,30 +191,8 @@ def side_values(grid: Grid, axis: int, at: float, value: Any, label: str) -> np.
     >>> side_values(square, 0, 0.0, lambda x, y: x + y, "x-")
     array([[0.25, 0.75]])
     """
-    shape = list(grid.shape)
-    shape[axis] = 1
-    if callable(value):
-        mesh = list(grid.mesh())
-        mesh[axis] = np.full([1] * grid.ndim, at)
-        try:
-            value = value(**dict(zip(grid.axes, mesh, strict=True)))
-        except TypeError as err:
-            msg = f"bc[{label!r}] value must accept the coordinates {grid.axes} as keywords ({err})"
-            raise TypeError(msg) from None
-    arr = np.asarray(value, dtype=float)
-    side_shape = tuple(n for k, n in enumerate(grid.shape) if k != axis)
-    try:
-        if arr.ndim == grid.ndim:
-            out = np.broadcast_to(arr, shape)
-        else:
-            out = np.expand_dims(np.broadcast_to(arr, side_shape), axis)
-    except ValueError:
-        msg = (
-            f"bc[{label!r}] value must be a number or broadcast to the side's shape "
-            f"{side_shape}, got shape {arr.shape}"
-        )
-        raise ValueError(msg) from None
-    if not np.all(np.isfinite(out)):
-        msg = f"bc[{label!r}] value must be finite"
-        raise ValueError(msg)
-    return out
+    if not callable(value) and np.ndim(value) == grid.ndim - 1:
+        value = np.expand_dims(value, axis)  # an array over the side's own axes
+    mesh = list(grid.mesh())
+    mesh[axis] = np.full([1] * grid.ndim, at)
+    return grid_values(grid, value, name=f"bc[{label!r}] value", mesh=mesh, finite=True)

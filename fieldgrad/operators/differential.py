@@ -8,34 +8,13 @@ coordinates, so the norm is the Euclidean norm of the components.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from ..discretization import check_ord, check_order
 from ..engines import select_engine
 from ..fields import ScalarField, VectorField
-from .stencils import SUPPORTED_ORDERS
 
-__all__ = ["gradient", "gradient_norm", "divergence", "laplacian", "check_order", "check_ord"]
-
-#: Vector norms accepted by ``ord``.
-SUPPORTED_NORMS = (1, 2, math.inf)
-
-
-def check_order(order: Any) -> int:
-    """Validate the accuracy order of a finite-difference operator."""
-    if order not in SUPPORTED_ORDERS or isinstance(order, bool):
-        msg = f"order must be one of {SUPPORTED_ORDERS}, got {order!r}"
-        raise ValueError(msg)
-    return int(order)
-
-
-def check_ord(ord: Any) -> float:
-    """Validate the vector norm: 1, 2 or inf (also ``"inf"``)."""
-    value = math.inf if isinstance(ord, str) and ord.lower() == "inf" else ord
-    if isinstance(value, bool) or value not in SUPPORTED_NORMS:
-        msg = f"ord must be one of 1, 2, inf, got {ord!r}"
-        raise ValueError(msg)
-    return float(value)
+__all__ = ["gradient", "gradient_norm", "divergence", "laplacian"]
 
 
 def _check_field(field: Any, cls: type, name: str = "field") -> None:

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
+from ..discretization import extend
 from ..fields import ScalarField, VectorField
 from ..grids.base import Grid
-from .stencils import extend
 
 __all__ = ["Interpolator", "interpolate", "INTERPOLATION_METHODS"]
 

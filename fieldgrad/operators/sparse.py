@@ -49,9 +49,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..discretization import fornberg_weights
 from ..grids.base import Grid
 from .boundary import BOUNDARY_KINDS, DEFAULT_BC, resolve_bc, side_values
-from .stencils import fornberg_weights
 
 __all__ = ["SparseLaplacian", "laplacian_matrix", "BOUNDARY_KINDS", "DEFAULT_BC"]
 #: Gauss-Legendre points per cell for the integrals of the scale factors.
@@ -160,10 +160,10 @@ class _Metric:
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
-        self.factors = grid._factor_functions()
-        self.extra = grid._volume_functions()
+        self.factors = grid.factor_functions()
+        self.extra = grid.volume_functions()
         self.faces = []
-        for x, (lo, hi) in zip(grid._coords, grid.bounds, strict=True):
+        for x, (lo, hi) in zip(grid.coords.values(), grid.bounds, strict=True):
             self.faces.append(np.concatenate([[lo], (x[1:] + x[:-1]) / 2, [hi]]))
 
     def area_function(self, i: int, j: int) -> Callable | None:
@@ -192,10 +192,10 @@ class _Metric:
             if j == i:
                 continue
             lo, hi = self.faces[j][:-1], self.faces[j][1:]
-            area = area * grid._broadcast(j, _quadrature(lo, hi, self.area_function(i, j)))
+            area = area * grid.broadcast(j, _quadrature(lo, hi, self.area_function(i, j)))
             h = self.factors.get((i, j))
             if h is not None:
-                metric = metric * grid._broadcast(j, _quadrature(lo, hi, h) / (hi - lo))
+                metric = metric * grid.broadcast(j, _quadrature(lo, hi, h) / (hi - lo))
         return area, metric
 
     def normal_area(self, i: int, x: np.ndarray) -> np.ndarray:
@@ -316,7 +316,7 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
         vals.extend([-g, g, -g, g])
 
     for i in range(grid.ndim):
-        x = grid._coords[i]
+        x = grid.coordinate(i)
         n = x.size
         lo, hi = grid.bounds[i]
         faces = metric.faces[i]
@@ -324,7 +324,7 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
         # inner faces
         if n > 1:
             g = metric.normal_area(i, faces[1:-1]) / metric.path(i, x[:-1], x[1:])
-            g = grid._broadcast(i, g) * area_t / metric_t
+            g = grid.broadcast(i, g) * area_t / metric_t
             couple(_take(index, i, slice(0, n - 1)), _take(index, i, slice(1, n)), g)
         # the periodic seam
         if sides[i][0].kind == "periodic":
@@ -332,7 +332,7 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
             g = metric.normal_area(i, np.array([lo])) / metric.path(
                 i, np.array([x[-1]]), np.array([x[0] + period])
             )
-            g = grid._broadcast(i, g) * area_t / metric_t
+            g = grid.broadcast(i, g) * area_t / metric_t
             couple(_take(index, i, slice(n - 1, n)), _take(index, i, slice(0, 1)), g)
         # boundary sides
         for s, side in enumerate(sides[i]):

@@ -286,10 +286,11 @@ def plot_field(
         if field.name and not ax.get_title():
             ax.set_title(field.name)
         return ax
-    if grid.kind not in PICTURES:
-        msg = f"field.grid must be one of the kinds {sorted(PICTURES)}, got {grid.kind!r}"
-        raise TypeError(msg)
-    picture = PICTURES[grid.kind]
+    style = grid.picture or "coordinates"
+    if style not in PICTURES:
+        msg = f"{type(grid).__name__}.picture must be one of {sorted(PICTURES)}, got {style!r}"
+        raise ValueError(msg)
+    picture = PICTURES[style]
     geo = getattr(ax, "name", "") in GEO_PROJECTIONS
     pic = picture(grid, values, _vector_data(field, vectors), at=at, geo=geo)
     options = _colour_options(pic.cm, cmap, kwargs)

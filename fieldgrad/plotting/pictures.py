@@ -104,7 +104,7 @@ def register_picture(kind: str) -> Callable[[PictureFunc], PictureFunc]:
     --------
     >>> from fieldgrad.plotting import PICTURES
     >>> sorted(PICTURES)
-    ['cartesian', 'cylindrical', 'polar', 'sphere', 'spherical']
+    ['cartesian', 'coordinates', 'cylindrical', 'polar', 'sphere', 'spherical']
     """
 
     def decorate(func: PictureFunc) -> PictureFunc:
@@ -180,20 +180,25 @@ def _aspect(x: np.ndarray, y: np.ndarray) -> str:
 
 
 # ------------------------------------------------------------------ pictures by grid
+@register_picture("coordinates")
 @register_picture("cartesian")
 def _cartesian(grid: Grid, values: np.ndarray, vector: Any, *, at: Any, geo: bool) -> Picture:
+    """The field in the grid's own coordinates (a slice of the last axis in 3-D)."""
     note = ""
+    names = grid.axes
     if grid.ndim == 3:  # a slice z = at
-        z = grid.coords["z"]
+        z = grid.coordinate(2)
         k = _nearest(z, at, z.size // 2)
         values = values[:, :, k]
         vector = None if vector is None else vector[:2, :, :, k]
-        note = f"z = {z[k]:.3g}"
+        note = f"{names[2]} = {z[k]:.3g}"
     xc, yc = cell_corners(grid)[:2]
     x, y = np.meshgrid(xc, yc, indexing="ij")
-    xm, ym = np.meshgrid(grid.coords["x"], grid.coords["y"], indexing="ij")
+    xm, ym = np.meshgrid(grid.coordinate(0), grid.coordinate(1), indexing="ij")
     u, v = (None, None) if vector is None else (vector[0], vector[1])
-    return Picture(x, y, values, xm, ym, values, u, v, "x", "y", _aspect(xc, yc), note=note)
+    return Picture(
+        x, y, values, xm, ym, values, u, v, names[0], names[1], _aspect(xc, yc), note=note
+    )
 
 
 def _disk(

@@ -175,7 +175,7 @@ def outward_derivative(grid, func, axis, side, eps=1e-6):
         lower = list(pts)
         lower[axis] = pts[axis] - eps
         h = np.ones(1)
-        for (k, j), f in grid._factor_functions().items():
+        for (k, j), f in grid.factor_functions().items():
             if k == axis:
                 h = h * f(np.asarray(pts[j], dtype=float))
         d = (func(*grid.to_cartesian(*shift)) - func(*grid.to_cartesian(*lower))) / (2 * eps * h)

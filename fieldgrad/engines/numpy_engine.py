@@ -1,6 +1,6 @@
 """The numpy engine: the reference implementation of every operator.
 
-Derivatives are sparse matrices (:mod:`fieldgrad.operators.stencils`)
+Derivatives are sparse matrices (:mod:`fieldgrad.discretization`)
 applied along each axis of the array extended by its ghost points.  The
 metric enters through the grid's separable scale factors:
 
@@ -18,22 +18,22 @@ slower).  Values exactly on an axis or pole are their limits from both sides.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
-from scipy.differentiate import derivative as scipy_derivative
 
+from ..discretization import (
+    apply_along,
+    component_norm,
+    derivative_matrix,
+    extend,
+    fill_axis_points,
+    log_derivatives,
+    metric_order,
+)
 from ..grids.base import Grid
-from ..operators.stencils import apply_along, derivative_matrix, extend, fill_axis_points
 from .base import register_engine
 
-__all__ = ["NumpyEngine", "axis_derivative", "metric_order", "log_derivatives"]
-
-
-def metric_order(grid: Grid, order: int) -> int:
-    """Stencil order of the second-order operators (divergence, Laplacian)."""
-    return order if grid.is_cartesian else order + 2
+__all__ = ["NumpyEngine", "axis_derivative"]
 
 
 def axis_derivative(
@@ -51,7 +51,7 @@ def axis_derivative(
     --------
     >>> import numpy as np
     >>> import fieldgrad as fg
-    >>> from fieldgrad.engines.numpy import axis_derivative
+    >>> from fieldgrad.engines.numpy_engine import axis_derivative
     >>> grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(10,))
     >>> x = grid.coords["x"]
     >>> bool(np.allclose(axis_derivative(x**2, grid, 0), 2 * x))
@@ -60,37 +60,6 @@ def axis_derivative(
     matrix, width = derivative_matrix(grid, axis, m, order)
     ext, _ = extend(data, grid, axis, width, component)
     return apply_along(matrix, ext, axis)
-
-
-def _log_derivative(func: Any, x: np.ndarray) -> np.ndarray:
-    """``d/dx log|f(x)|`` by scipy.differentiate (inf where f = 0)."""
-    df = scipy_derivative(func, x).df
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return df / func(x)
-
-
-@lru_cache(maxsize=128)
-def log_derivatives(grid: Grid, power: int) -> tuple[np.ndarray | None, ...]:
-    """Per axis i, ``d/dx_i log(J / h_i**power)`` as a broadcastable array (None if zero)."""
-    out: list[np.ndarray | None] = []
-    funcs = grid._factor_functions()
-    extra = grid._volume_functions()
-    for i in range(grid.ndim):
-        x = grid._coords[i]
-        total = np.zeros_like(x)
-        used = False
-        for k in range(grid.ndim):
-            f = funcs.get((k, i))
-            if f is not None:
-                weight = 1 - power if k == i else 1
-                if weight:
-                    total = total + weight * _log_derivative(f, x)
-                    used = True
-        if i in extra:
-            total = total + _log_derivative(extra[i], x)
-            used = True
-        out.append(grid._broadcast(i, total) if used else None)
-    return tuple(out)
 
 
 def _divide(numerator: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -158,34 +127,6 @@ class NumpyEngine:
             with np.errstate(invalid="ignore"):
                 total = total + _divide(term, (h[i] ** 2).astype(data.dtype))
         return fill_axis_points(total, grid, order)
-
-
-def component_norm(components: Sequence[Any], ord: float) -> Any:
-    """Norm over vector components: ord 1 (sum of ``|g_i|``), 2 or inf (largest ``|g_i|``).
-
-    Works on numpy and dask arrays alike.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from fieldgrad.engines.numpy import component_norm
-    >>> [float(component_norm([np.array(3.0), np.array(-4.0)], o)) for o in (1, 2, np.inf)]
-    [7.0, 5.0, 4.0]
-    """
-    if ord == 2:
-        total = components[0] * components[0]
-        for c in components[1:]:
-            total = total + c * c
-        return np.sqrt(total)
-    if ord == 1:
-        total = abs(components[0])
-        for c in components[1:]:
-            total = total + abs(c)
-        return total
-    total = abs(components[0])
-    for c in components[1:]:
-        total = np.maximum(total, abs(c))
-    return total
 
 
 NUMPY_ENGINE = register_engine(NumpyEngine())

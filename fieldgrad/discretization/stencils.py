@@ -10,27 +10,49 @@ central and one-sided stencils, and every order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..grids.base import Grid, Mirror
+from .cache import per_grid
+from .mirrors import see_through
 
 __all__ = [
     "AxisExtension",
+    "SUPPORTED_ORDERS",
+    "apply_along",
+    "axis_extension",
+    "axis_points",
+    "check_order",
     "derivative_matrix",
     "extend",
-    "fill_axis_points",
     "fornberg_weights",
     "half_width",
     "stencil_size",
-    "SUPPORTED_ORDERS",
 ]
 
 #: Accuracy orders of the public operators.
 SUPPORTED_ORDERS = (2, 4)
+
+
+def check_order(order: object) -> int:
+    """Validate the accuracy order of a finite-difference operator.
+
+    Examples
+    --------
+    >>> from fieldgrad.discretization import check_order
+    >>> check_order(4)
+    4
+    >>> check_order(3)
+    Traceback (most recent call last):
+    ...
+    ValueError: order must be one of (2, 4), got 3
+    """
+    if isinstance(order, bool) or order not in SUPPORTED_ORDERS:
+        msg = f"order must be one of {SUPPORTED_ORDERS}, got {order!r}"
+        raise ValueError(msg)
+    return int(order)  # type: ignore[call-overload]
 
 
 def fornberg_weights(x0: float, x: np.ndarray, m: int) -> np.ndarray:
@@ -42,7 +64,7 @@ def fornberg_weights(x0: float, x: np.ndarray, m: int) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from fieldgrad.operators.stencils import fornberg_weights
+    >>> from fieldgrad.discretization import fornberg_weights
     >>> fornberg_weights(0.0, np.array([-1.0, 0.0, 1.0]), 1)
     array([-0.5,  0. ,  0.5])
     """
@@ -68,12 +90,26 @@ def fornberg_weights(x0: float, x: np.ndarray, m: int) -> np.ndarray:
 
 
 def half_width(m: int, order: int) -> int:
-    """Half-width of the central stencil of derivative ``m`` at accuracy ``order``."""
+    """Half-width of the central stencil of derivative ``m`` at accuracy ``order``.
+
+    Examples
+    --------
+    >>> from fieldgrad.discretization import half_width
+    >>> half_width(1, 2), half_width(2, 4)
+    (1, 2)
+    """
     return (m + order - 1) // 2
 
 
 def stencil_size(m: int, order: int) -> int:
-    """Points of a one-sided stencil of derivative ``m`` at accuracy ``order``."""
+    """Points of a one-sided stencil of derivative ``m`` at accuracy ``order``.
+
+    Examples
+    --------
+    >>> from fieldgrad.discretization import stencil_size
+    >>> stencil_size(1, 2)
+    4
+    """
     return m + order + 1
 
 
@@ -84,6 +120,14 @@ class AxisExtension:
     ``sources[k]`` is the interior index whose value ghost ``k`` copies, and
     ``mirrors[k]`` the :class:`Mirror` it is seen through (None inside the
     grid or across a periodic seam).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.discretization import axis_extension
+    >>> ext = axis_extension(fg.CartesianGrid(bounds=[(0, 1)], shape=(4,), periodic=True), 0, 1)
+    >>> ext.sources.tolist(), ext.lo, ext.hi            # one periodic copy on each side
+    ([3, 0, 1, 2, 3, 0], 1, 1)
     """
 
     coords: np.ndarray
@@ -94,9 +138,9 @@ class AxisExtension:
 
 
 def _side(grid: Grid, axis: int, width: int, upper: bool) -> tuple[list, list, list]:
-    x = grid._coords[axis]
+    x = grid.coordinate(axis)
     n = x.size
-    edge = grid._edges(axis)[1 if upper else 0]
+    edge = grid.edges(axis)[1 if upper else 0]
     if edge is None or width == 0:
         return [], [], []
     if edge == "periodic":
@@ -118,10 +162,19 @@ def _side(grid: Grid, axis: int, width: int, upper: bool) -> tuple[list, list, l
     return xs, idx, [edge] * len(idx)
 
 
-@lru_cache(maxsize=256)
+@per_grid
 def axis_extension(grid: Grid, axis: int, width: int) -> AxisExtension:
-    """Coordinates and sources of ``axis`` extended by up to ``width`` ghosts per side."""
-    x = grid._coords[axis]
+    """Coordinates and sources of ``axis`` extended by up to ``width`` ghosts per side.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.discretization import axis_extension
+    >>> ext = axis_extension(fg.PolarGrid(radius=(0, 1), shape=(4, 8)), 0, 2)
+    >>> ext.coords.tolist(), ext.sources.tolist()     # r = -0.375, -0.125 mirror r = 0.375, 0.125
+    ([-0.375, -0.125, 0.125, 0.375, 0.625, 0.875], [1, 0, 0, 1, 2, 3])
+    """
+    x = grid.coordinate(axis)
     lx, li, lm = _side(grid, axis, width, upper=False)
     hx, hi_, hm = _side(grid, axis, width, upper=True)
     coords = np.concatenate([np.asarray(lx, float), x, np.asarray(hx, float)])
@@ -138,6 +191,15 @@ def extend(
     ``component`` names the orthonormal vector component ``data`` holds (its
     sign flips across a mirror as the mirror says); None for a scalar.
     Leading axes of ``data`` beyond the grid's are carried along.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.discretization import extend
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(4,), periodic=True)
+    >>> extend(np.arange(4.0), grid, 0, 1)[0].tolist()
+    [3.0, 0.0, 1.0, 2.0, 3.0, 0.0]
     """
     ext = axis_extension(grid, axis, width)
     lead = data.ndim - grid.ndim
@@ -152,24 +214,29 @@ def extend(
             continue
         index = [slice(None)] * out.ndim
         index[ax] = part
-        block = out[tuple(index)]
-        for s in mirror.shift:
-            block = np.roll(block, grid.shape[s] // 2, axis=s + lead)
-        for f in mirror.flip:
-            block = np.flip(block, axis=f + lead)
-        if component is not None and mirror.signs[component] < 0:
-            block = -block
-        out[tuple(index)] = block
+        out[tuple(index)] = see_through(
+            out[tuple(index)], mirror, grid.shape, component=component, lead=lead
+        )
     return out, ext
 
 
-@lru_cache(maxsize=256)
+@per_grid
 def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr_matrix, int]:
     """Sparse matrix of the ``m``-th derivative along ``axis`` at accuracy ``order``.
 
     Returns the matrix (interior points x extended points) and the ghost width
     the extension must use.  Central stencils where they fit (ghosts included),
     one-sided stencils of the same order at real edges.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.discretization import derivative_matrix
+    >>> matrix, width = derivative_matrix(fg.CartesianGrid(bounds=[(0, 4)], shape=(4,)), 0, 1, 2)
+    >>> matrix.shape, width
+    ((4, 4), 1)
+    >>> matrix.toarray()[1].tolist()               # the central difference (f2 - f0) / 2
+    [-0.5, 0.0, 0.5, 0.0]
     """
     hw = half_width(m, order)
     ext = axis_extension(grid, axis, hw)
@@ -205,7 +272,16 @@ def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr
 
 
 def apply_along(matrix: sp.csr_matrix, data: np.ndarray, axis: int) -> np.ndarray:
-    """Apply a sparse matrix along one axis of an array."""
+    """Apply a sparse matrix along one axis of an array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from fieldgrad.discretization import apply_along
+    >>> apply_along(sp.csr_matrix([[1.0, 1.0]]), np.array([[1.0, 2.0], [3.0, 4.0]]), 1).tolist()
+    [[3.0], [7.0]]
+    """
     moved = np.moveaxis(data, axis, 0)
     flat = moved.reshape(moved.shape[0], -1)
     out = matrix.astype(data.dtype, copy=False) @ flat
@@ -213,38 +289,21 @@ def apply_along(matrix: sp.csr_matrix, data: np.ndarray, axis: int) -> np.ndarra
 
 
 def axis_points(grid: Grid, axis: int) -> list[tuple[int, Mirror]]:
-    """Grid indices along ``axis`` that lie exactly on an axis or pole."""
-    x = grid._coords[axis]
+    """Grid indices along ``axis`` that lie exactly on an axis or pole.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.discretization import axis_points
+    >>> grid = fg.PolarGrid.from_coords({"r": np.linspace(0, 1, 5),
+    ...                                  "theta": np.linspace(0, 2 * np.pi, 8, endpoint=False)})
+    >>> [index for index, mirror in axis_points(grid, 0)]
+    [0]
+    """
+    x = grid.coordinate(axis)
     found = []
-    for upper, edge in enumerate(grid._edges(axis)):
+    for upper, edge in enumerate(grid.edges(axis)):
         if isinstance(edge, Mirror) and (x[-1] if upper else x[0]) == edge.at:
             found.append((x.size - 1 if upper else 0, edge))
     return found
-
-
-def fill_axis_points(
-    data: np.ndarray, grid: Grid, order: int, component: int | None = None
-) -> np.ndarray:
-    """Replace values on an axis or pole by their limit from both sides.
-
-    Quantities such as ``(1/r) d f/d theta`` are 0/0 on r = 0.  Across the
-    axis the quantity continues smoothly (with the component's sign), so its
-    value on the axis is the interpolant through the neighbours on both
-    sides, accurate to beyond ``order``.
-    """
-    leading = data.ndim - grid.ndim
-    for axis in reversed(range(grid.ndim)):
-        for index, mirror in axis_points(grid, axis):
-            width = order // 2 + 1
-            ext_data, ext = extend(data, grid, axis, width, component)
-            centre = index + ext.lo
-            keep = [k for k in range(ext.coords.size) if k != centre]
-            keep = sorted(keep, key=lambda k: abs(ext.coords[k] - mirror.at))[: 2 * width]
-            weights = fornberg_weights(mirror.at, ext.coords[keep], 0)
-            values = np.tensordot(
-                np.take(ext_data, keep, axis=axis + leading), weights, ([axis + leading], [0])
-            )
-            slicer: list[Any] = [slice(None)] * data.ndim
-            slicer[axis + leading] = index
-            data[tuple(slicer)] = values
-    return data
