@@ -19,6 +19,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from ._checks import is_dask
 from .grids.base import Grid
 from .grids.values import grid_values
+from .units import ANGLE_UNITS, check_units, combine_units
 
 __all__ = ["ScalarField", "VectorField", "open_field", "GRID_ATTR", "FIELD_ATTR"]
 
@@ -39,6 +40,13 @@ def _as_data(data: Any) -> Any:
     return arr
 
 
+def coordinate_attrs(grid: Grid, axis: str) -> dict[str, str]:
+    """CF attributes of a coordinate: its unit (radians for angles, else the grid's)."""
+    if axis in grid.angular_axes:
+        return {"units": ANGLE_UNITS}
+    return {} if grid.units is None else {"units": grid.units}
+
+
 class _Field(NDArrayOperatorsMixin):
     """Common part of scalar and vector fields: grid, data, metadata, arithmetic."""
 
@@ -51,7 +59,7 @@ class _Field(NDArrayOperatorsMixin):
         self.grid = grid
         self.data = data
         self.name = name
-        self.units = units
+        self.units = check_units(units)
 
     # numpy interoperability -------------------------------------------------
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -67,14 +75,15 @@ class _Field(NDArrayOperatorsMixin):
                 raise ValueError(msg)
             if type(other) is not type(fields[0]):
                 return NotImplemented
+        units = combine_units(ufunc, [x.units if isinstance(x, _Field) else None for x in inputs])
         args = [x.data if isinstance(x, _Field) else x for x in inputs]
         result = getattr(ufunc, method)(*args, **kwargs)
         if isinstance(result, tuple):
-            return tuple(self._like(r) for r in result)
-        return self._like(result)
+            return tuple(self._like(r, units) for r in result)
+        return self._like(result, units)
 
-    def _like(self, data: Any) -> _Field:
-        return type(self)(self.grid, data)
+    def _like(self, data: Any, units: str | None = None) -> _Field:
+        return type(self)(self.grid, data, units=units)
 
     @property
     def dtype(self) -> np.dtype:
@@ -119,7 +128,10 @@ class _Field(NDArrayOperatorsMixin):
         import xarray as xr
 
         dims = ((COMPONENT_DIM,) if self._leading else ()) + self.grid.axes
-        coords: dict[str, Any] = dict(self.grid.coords)
+        coords: dict[str, Any] = {
+            a: xr.Variable(a, x, attrs=coordinate_attrs(self.grid, a))
+            for a, x in self.grid.coords.items()
+        }
         if self._leading:
             coords[COMPONENT_DIM] = list(self.grid.axes)
         attrs = {GRID_ATTR: json.dumps(self.grid.describe()), FIELD_ATTR: self._kind}
@@ -263,31 +275,28 @@ class ScalarField(_Field):
             raise TypeError(msg)
         return field
 
-    def _like(self, data: Any) -> ScalarField:
-        return ScalarField(self.grid, data)
-
     # operators: one line each --------------------------------------------------
-    def gradient(self, order: int = 2, *, engine: str | None = None) -> VectorField:
+    def gradient(self, *, order: int = 2, engine: str | None = None) -> VectorField:
         """Gradient in the orthonormal basis (see :func:`fieldgrad.gradient`)."""
         from .operators import gradient
 
         return gradient(self, order=order, engine=engine)
 
     def gradient_norm(
-        self, ord: Any = 2, *, order: int = 2, engine: str | None = None
+        self, *, ord: Any = 2, order: int = 2, engine: str | None = None
     ) -> ScalarField:
         """Gradient norm, ord in {1, 2, inf} (see :func:`fieldgrad.gradient_norm`)."""
         from .operators import gradient_norm
 
         return gradient_norm(self, ord=ord, order=order, engine=engine)
 
-    def laplacian(self, order: int = 2, *, engine: str | None = None) -> ScalarField:
+    def laplacian(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
         from .operators import laplacian
 
         return laplacian(self, order=order, engine=engine)
 
-    def interpolate(self, points: Any, method: str = "linear") -> np.ndarray:
+    def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Values at points given in grid coordinates, shape ``(..., ndim)``.
 
         See :func:`fieldgrad.operators.interpolate`.
@@ -296,7 +305,7 @@ class ScalarField(_Field):
 
         return interpolate(self, points, method=method)
 
-    def interpolator(self, method: str = "linear") -> Any:
+    def interpolator(self, *, method: str = "linear") -> Any:
         """An :class:`~fieldgrad.operators.Interpolator`: build once, evaluate at many points."""
         from .operators import Interpolator
 
@@ -362,25 +371,25 @@ class VectorField(_Field):
             raise TypeError(msg)
         return field
 
-    def divergence(self, order: int = 2, *, engine: str | None = None) -> ScalarField:
+    def divergence(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
         """Divergence (see :func:`fieldgrad.divergence`)."""
         from .operators import divergence
 
         return divergence(self, order=order, engine=engine)
 
-    def norm(self, ord: Any = 2) -> ScalarField:
+    def norm(self, *, ord: Any = 2) -> ScalarField:
         """Pointwise norm of the components, ord in {1, 2, inf}."""
         from .operators import vector_norm
 
         return vector_norm(self, ord=ord)
 
-    def interpolate(self, points: Any, method: str = "linear") -> np.ndarray:
+    def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Components at points in grid coordinates: shape ``(..., ndim)``."""
         from .operators import interpolate
 
         return interpolate(self, points, method=method)
 
-    def interpolator(self, method: str = "linear") -> Any:
+    def interpolator(self, *, method: str = "linear") -> Any:
         """An :class:`~fieldgrad.operators.Interpolator` of the components."""
         from .operators import Interpolator
 
@@ -416,5 +425,18 @@ def open_field(path: str | Path) -> ScalarField | VectorField:
 
     from .xarray_support import field_from_dataarray
 
-    with xr.open_dataarray(path, engine="scipy") as da:
-        return field_from_dataarray(da.load())
+    path = Path(path)
+    if not path.is_file():
+        msg = f"path must be an existing netCDF file, got {str(path)!r}"
+        raise FileNotFoundError(msg)
+    try:
+        with xr.open_dataarray(path, engine="scipy") as da:
+            da = da.load()
+    except Exception as err:  # scipy, xarray and the OS raise many kinds on a bad file
+        msg = f"cannot read {str(path)!r} as a netCDF field: {type(err).__name__}: {err}"
+        raise ValueError(msg) from None
+    try:
+        return field_from_dataarray(da)
+    except (TypeError, ValueError) as err:
+        msg = f"{str(path)!r}: {err}"
+        raise ValueError(msg) from None

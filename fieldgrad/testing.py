@@ -322,15 +322,15 @@ def _max_error(a: Any, b: Any) -> float:
 def _error(op: str, grid: Grid, exact: dict[str, Any], order: int) -> float:
     f = ScalarField(grid, exact["value"])
     if op == "gradient":
-        g = f.gradient(order)
+        g = f.gradient(order=order)
         return max(_max_error(g.data[i], c) for i, c in enumerate(exact["components"]))
     if op == "gradient_norm":
         return _max_error(f.gradient_norm(order=order).data, exact["norm"])
     if op == "laplacian":
-        return _max_error(f.laplacian(order).data, exact["laplacian"])
+        return _max_error(f.laplacian(order=order).data, exact["laplacian"])
     if op == "divergence":
         v = VectorField(grid, list(exact["components"]))
-        return _max_error(v.divergence(order).data, exact["laplacian"])
+        return _max_error(v.divergence(order=order).data, exact["laplacian"])
     msg = f"op must be one of {OPERATORS}, got {op!r}"
     raise ValueError(msg)
 

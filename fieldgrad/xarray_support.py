@@ -90,7 +90,14 @@ def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
     cls, axes = known[key]
     work = da.transpose(..., *axes)
     coords = {a: work[a].values for a in axes}
-    grid = cls.from_coords(coords, **cls.options_from_attrs(da.attrs))
+    lengths = {work[a].attrs.get("units") for a in axes if a not in cls.angular_axes} - {None}
+    if len(lengths) > 1:
+        msg = f"the length coordinates of a DataArray must share one unit, got {sorted(lengths)}"
+        raise ValueError(msg)
+    options = cls.options_from_attrs(da.attrs)
+    if lengths:
+        options["units"] = lengths.pop()
+    grid = cls.from_coords(coords, **options)
 
     def restore(result: xr.DataArray) -> xr.DataArray:
         return result.transpose(*[d for d in da.dims if d in result.dims])
@@ -98,13 +105,50 @@ def _canonical(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
     return work, grid, restore
 
 
+def _grid_description(da: xr.DataArray) -> dict[str, Any]:
+    """The grid description in a DataArray's attributes, checked."""
+    where = f"attribute {GRID_ATTR!r} of DataArray {da.name!r}"
+    try:
+        info = json.loads(da.attrs[GRID_ATTR])
+    except (TypeError, ValueError):
+        msg = f"{where} must be a JSON grid description, got {str(da.attrs[GRID_ATTR])[:60]!r}"
+        raise ValueError(msg) from None
+    if not isinstance(info, dict):
+        msg = f"{where} must be a JSON object, got a {type(info).__name__}"
+        raise ValueError(msg)
+    missing = {"kind", "axes", "bounds", "periodic"} - set(info)
+    if missing:
+        msg = f"{where} is missing {sorted(missing)}"
+        raise ValueError(msg)
+    if not isinstance(info["axes"], list) or set(info["axes"]) != {
+        d for d in da.dims if d != COMPONENT_DIM
+    }:
+        msg = f"{where} names axes {info['axes']!r}, but the DataArray has dimensions {da.dims}"
+        raise ValueError(msg)
+    return info
+
+
 def _grid_of(da: xr.DataArray) -> tuple[xr.DataArray, Grid, Any]:
     if GRID_ATTR in da.attrs:
-        info = json.loads(da.attrs[GRID_ATTR])
+        info = _grid_description(da)
         work = da.transpose(..., *info["axes"])
-        grid = Grid.rebuild([work[a].values for a in info["axes"]], info)
+        try:
+            grid = Grid.rebuild([work[a].values for a in info["axes"]], info)
+        except (TypeError, ValueError) as err:
+            msg = (
+                f"attribute {GRID_ATTR!r} of DataArray {da.name!r} does not describe a grid: {err}"
+            )
+            raise ValueError(msg) from None
         return work, grid, lambda result: result
     return _canonical(da)
+
+
+def _magnitude_and_units(da: xr.DataArray) -> tuple[Any, str | None]:
+    """The data without units and its unit string (pint-quantified data or CF ``units``)."""
+    data = da.data
+    if type(data).__module__.startswith("pint"):
+        return data.magnitude, f"{data.units:~D}" or None
+    return data, da.attrs.get("units")
 
 
 def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
@@ -112,7 +156,7 @@ def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
 
     The grid comes from the attributes written by :meth:`ScalarField.to_xarray`
     when present, otherwise it is inferred from the dimension names (see
-    :data:`KNOWN_DIMS`; ``lat``/``lon`` in degrees give a sphere of the Earth's
+    :func:`known_dims`; ``lat``/``lon`` in degrees give a sphere of the Earth's
     radius unless ``attrs["radius"]`` says otherwise).
 
     Examples
@@ -136,9 +180,9 @@ def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
     cls = VectorField if kind == "vector" else ScalarField
     if cls is VectorField:
         work = work.transpose(COMPONENT_DIM, ...)
-    data = work.data
+    data, units = _magnitude_and_units(work)
     name = None if da.name is None else str(da.name)
-    return cls(grid, data, name=name, units=da.attrs.get("units"))
+    return cls(grid, data, name=name, units=units)
 
 
 @xr.register_dataarray_accessor("fieldgrad")
@@ -167,7 +211,8 @@ class FieldgradAccessor:
     def _run(self, op: Any) -> xr.DataArray:
         work, grid, back = _grid_of(self._obj)
         name = None if self._obj.name is None else str(self._obj.name)
-        field = ScalarField(grid, work.data, name=name, units=self._obj.attrs.get("units"))
+        data, units = _magnitude_and_units(work)
+        field = ScalarField(grid, data, name=name, units=units)
         result = op(field)
         out = result.to_xarray()
         if isinstance(result, ScalarField):
@@ -184,15 +229,15 @@ class FieldgradAccessor:
         return _grid_of(self._obj)[1]
 
     def gradient_norm(
-        self, ord: Any = 2, *, order: int = 2, engine: str | None = None
+        self, *, ord: Any = 2, order: int = 2, engine: str | None = None
     ) -> xr.DataArray:
         """Gradient norm (see :func:`fieldgrad.gradient_norm`)."""
-        return self._run(lambda f: f.gradient_norm(ord, order=order, engine=engine))
+        return self._run(lambda f: f.gradient_norm(ord=ord, order=order, engine=engine))
 
-    def gradient(self, order: int = 2, *, engine: str | None = None) -> xr.DataArray:
+    def gradient(self, *, order: int = 2, engine: str | None = None) -> xr.DataArray:
         """Gradient components along a new ``component`` dimension."""
-        return self._run(lambda f: f.gradient(order, engine=engine))
+        return self._run(lambda f: f.gradient(order=order, engine=engine))
 
-    def laplacian(self, order: int = 2, *, engine: str | None = None) -> xr.DataArray:
+    def laplacian(self, *, order: int = 2, engine: str | None = None) -> xr.DataArray:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
-        return self._run(lambda f: f.laplacian(order, engine=engine))
+        return self._run(lambda f: f.laplacian(order=order, engine=engine))

@@ -48,7 +48,9 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
     # |grad T| at r = 0.5 (reference 4 · 0.5³ = 0.5), at a few angles.
     angles = np.linspace(0, 2 * np.pi, 7, endpoint=False) + 0.1
-    at_half = steepness.interpolate(np.stack([np.full_like(angles, 0.5), angles], -1), "cubic")
+    at_half = steepness.interpolate(
+        np.stack([np.full_like(angles, 0.5), angles], -1), method="cubic"
+    )
 
     spread = ring_spread(steepness)
     dtheta = grid.spacing[1]

@@ -188,7 +188,7 @@ class ChemotaxisAgents:
     # --------------------------------------------------------------- fields
     def _cartesian_gradient(self, field: ScalarField) -> np.ndarray:
         """Cartesian components of grad ``field`` at the grid points, shape (ncart, *shape)."""
-        g = np.asarray(field.gradient(self.order).compute().data)
+        g = np.asarray(field.gradient(order=self.order).compute().data)
         e = self.grid.basis(*self.grid.mesh())  # (*shape, ndim, ncart)
         return np.einsum("i...,...ik->k...", g, e)
 

@@ -44,6 +44,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..units import check_length_units
+
 __all__ = ["FULL_CIRCLE", "Grid", "Mirror", "cell_centres", "ordered_coords"]
 
 FULL_CIRCLE = 2 * math.pi
@@ -289,6 +291,9 @@ class Grid:
         Domain bounds per axis.
     periodic : sequence of bool
         Whether each axis wraps around.
+    units : str, optional, keyword-only
+        The length unit of the coordinates (and of a sphere's radius), a
+        string pint parses such as ``"m"``; angles are in radians.
     **options
         The subclass's own options (e.g. a sphere's ``radius``), passed to
         :meth:`configure`.
@@ -344,8 +349,11 @@ class Grid:
         axes: Sequence[str],
         bounds: Sequence[tuple[float, float]],
         periodic: Sequence[bool],
+        *,
+        units: str | None = None,
         **options: Any,
     ) -> None:
+        self.units = check_length_units(units, name="units")
         self._axes = tuple(str(a) for a in axes)
         if len(set(self._axes)) != len(self._axes):
             msg = f"axes must be distinct names, got {self._axes}"
@@ -757,6 +765,8 @@ class Grid:
             "bounds": [list(b) for b in self._bounds],
             "periodic": list(self._periodic),
         }
+        if self.units is not None:
+            info["units"] = self.units
         info.update(self.options())
         return info
 

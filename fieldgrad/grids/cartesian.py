@@ -60,6 +60,7 @@ class CartesianGrid(Grid):
         shape: Sequence[int],
         *,
         periodic: bool | Sequence[bool] = False,
+        units: str | None = None,
     ) -> None:
         bounds = list(bounds)
         if not 1 <= len(bounds) <= 3:
@@ -70,7 +71,11 @@ class CartesianGrid(Grid):
         ranges = [check_range(f"bounds[{i}]", b) for i, b in enumerate(bounds)]
         coords = [cell_centres(lo, hi, n) for (lo, hi), n in zip(ranges, shape, strict=True)]
         super().__init__(
-            coords, CARTESIAN_AXES[:ndim], ranges, _per_axis("periodic", periodic, ndim)
+            coords,
+            CARTESIAN_AXES[:ndim],
+            ranges,
+            _per_axis("periodic", periodic, ndim),
+            units=units,
         )
 
     @classmethod

@@ -71,7 +71,12 @@ class CylindricalGrid(Grid):
     picture = "cylindrical"
 
     def __init__(
-        self, radius: tuple[float, float], z: tuple[float, float], shape: Sequence[int]
+        self,
+        radius: tuple[float, float],
+        z: tuple[float, float],
+        shape: Sequence[int],
+        *,
+        units: str | None = None,
     ) -> None:
         n = check_shape(shape, (2, 3))
         rb = check_range("radius", radius, lo=0.0)
@@ -81,7 +86,7 @@ class CylindricalGrid(Grid):
         else:
             bounds = [rb, (0.0, FULL_CIRCLE), zb]
         coords = [cell_centres(b[0], b[1], k) for b, k in zip(bounds, n, strict=True)]
-        super().__init__(coords, _axes(len(n)), bounds, _periodic(len(n), True))
+        super().__init__(coords, _axes(len(n)), bounds, _periodic(len(n), True), units=units)
 
     def configure(self, **options: Any) -> None:
         """Check the grid: an even number of angles when it reaches the axis."""

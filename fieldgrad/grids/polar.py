@@ -66,13 +66,14 @@ class PolarGrid(Grid):
         shape: Sequence[int],
         *,
         angle: tuple[float, float] = (0.0, FULL_CIRCLE),
+        units: str | None = None,
     ) -> None:
         nr, nt = check_shape(shape, 2)
         (r0, r1) = check_range("radius", radius, lo=0.0)
         (t0, t1) = check_range("angle", angle, hi=float(angle[0]) + FULL_CIRCLE * (1 + 1e-12))
         full = covers_circle(t0, t1)
         coords = [cell_centres(r0, r1, nr), cell_centres(t0, t1, nt)]
-        super().__init__(coords, AXES, [(r0, r1), (t0, t1)], (False, full))
+        super().__init__(coords, AXES, [(r0, r1), (t0, t1)], (False, full), units=units)
 
     def configure(self, **options: Any) -> None:
         """Check the grid: an even number of angles when it reaches r = 0."""

@@ -71,12 +71,15 @@ class SphereSurface(Grid):
         *,
         colatitude: tuple[float, float] = (0.0, math.pi),
         longitude: tuple[float, float] = (0.0, FULL_CIRCLE),
+        units: str | None = None,
     ) -> None:
         n = check_shape(shape, 2)
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
         pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
         coords = [cell_centres(b[0], b[1], k) for b, k in zip((tb, pb), n, strict=True)]
-        super().__init__(coords, AXES, [tb, pb], (False, covers_circle(*pb)), radius=radius)
+        super().__init__(
+            coords, AXES, [tb, pb], (False, covers_circle(*pb)), radius=radius, units=units
+        )
 
     def configure(self, *, radius: Any = 1.0, **options: Any) -> None:
         """Store the radius (> 0); an even number of longitudes when a pole is an edge."""

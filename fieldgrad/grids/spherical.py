@@ -82,13 +82,16 @@ class SphericalGrid(Grid):
         *,
         colatitude: tuple[float, float] = (0.0, math.pi),
         longitude: tuple[float, float] = (0.0, FULL_CIRCLE),
+        units: str | None = None,
     ) -> None:
         n = check_shape(shape, 3)
         rb = check_range("radius", radius, lo=0.0)
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
         pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
         coords = [cell_centres(b[0], b[1], k) for b, k in zip((rb, tb, pb), n, strict=True)]
-        super().__init__(coords, AXES, [rb, tb, pb], (False, False, covers_circle(*pb)))
+        super().__init__(
+            coords, AXES, [rb, tb, pb], (False, False, covers_circle(*pb)), units=units
+        )
 
     def configure(self, **options: Any) -> None:
         """Check the grid: an even number of longitudes at the centre or a pole, and not

@@ -22,7 +22,7 @@ def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
     (5.0, 7.0)
     """
     comps = [field.data[i] for i in range(field.grid.ndim)]
-    return ScalarField(field.grid, component_norm(comps, check_ord(ord)))
+    return ScalarField(field.grid, component_norm(comps, check_ord(ord)), units=field.units)
 
 
 __all__ = [

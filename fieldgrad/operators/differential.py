@@ -3,7 +3,9 @@
 Each operator validates its options, picks an engine (numpy, numba or dask;
 see :mod:`fieldgrad.engines`) and wraps the result in a field on the same
 grid.  Gradient components are in the orthonormal basis of the grid's
-coordinates, so the norm is the Euclidean norm of the components.
+coordinates, so the norm is the Euclidean norm of the components.  Units
+follow: a field in ``U`` on a grid in ``L`` has a gradient, gradient norm and
+divergence in ``U / L`` and a Laplacian in ``U / L**2``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from ..discretization import check_ord, check_order
 from ..engines import select_engine
 from ..fields import ScalarField, VectorField
+from ..units import per_length
 
 __all__ = ["gradient", "gradient_norm", "divergence", "laplacian"]
 
@@ -54,7 +57,9 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
     order = check_order(order)
     comps = select_engine(engine, field.data).gradient(field.grid, field.data, order=order)
     name = f"grad {field.name}" if field.name else None
-    return VectorField(field.grid, comps, name=name)
+    return VectorField(
+        field.grid, comps, name=name, units=per_length(field.units, field.grid.units)
+    )
 
 
 def gradient_norm(
@@ -91,7 +96,7 @@ def gradient_norm(
         field.grid, field.data, order=order, ord=ord
     )
     name = f"|grad {field.name}|" if field.name else None
-    return ScalarField(field.grid, data, name=name)
+    return ScalarField(field.grid, data, name=name, units=per_length(field.units, field.grid.units))
 
 
 def divergence(field: VectorField, *, order: int = 2, engine: str | None = None) -> ScalarField:
@@ -111,7 +116,7 @@ def divergence(field: VectorField, *, order: int = 2, engine: str | None = None)
     order = check_order(order)
     comps = [field.data[i] for i in range(field.grid.ndim)]
     data = select_engine(engine, field.data).divergence(field.grid, comps, order=order)
-    return ScalarField(field.grid, data)
+    return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units))
 
 
 def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) -> ScalarField:
@@ -130,4 +135,4 @@ def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) 
     _check_field(field, ScalarField)
     order = check_order(order)
     data = select_engine(engine, field.data).laplacian(field.grid, field.data, order=order)
-    return ScalarField(field.grid, data)
+    return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units, 2))

@@ -44,10 +44,10 @@ def test_smooth_fields_at_the_axis_and_poles(rng, close):
     for order in (2, 4):
         for ord in NORMS:
             close(
-                f.gradient_norm(ord, order=order).data,
-                f.gradient_norm(ord, order=order, engine="numpy").data,
+                f.gradient_norm(ord=ord, order=order).data,
+                f.gradient_norm(ord=ord, order=order, engine="numpy").data,
             )
-        close(f.laplacian(order).data, f.laplacian(order, engine="numpy").data)
+        close(f.laplacian(order=order).data, f.laplacian(order=order, engine="numpy").data)
     poles = f.gradient_norm().data[[0, -1]]
     assert np.all(np.isfinite(poles))
 
