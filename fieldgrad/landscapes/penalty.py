@@ -76,10 +76,16 @@ class GradientNormPenalty:
         self._grad_f = grad
         self._hess = hess
         self.analytic_hessian = hess is not None
+        self._last: tuple[tuple[tuple[int, ...], bytes], NDArray] | None = None
 
     def gradient_f(self, x: ArrayLike) -> NDArray:
         """grad f at `x` (the unpenalised gradient)."""
-        return np.asarray(self._grad_f(np.asarray(x, dtype=float)), dtype=float)
+        x = np.asarray(x, dtype=float)
+        # J(x) and J.grad(x) both need grad f(x): keep the last one
+        key = (x.shape, x.tobytes())
+        if self._last is None or self._last[0] != key:
+            self._last = (key, np.asarray(self._grad_f(x), dtype=float))
+        return self._last[1]
 
     def hessian_vector_product(self, x: ArrayLike, v: ArrayLike) -> NDArray:
         """H(x) v: from the Hessian if given, else ``(grad f(x + t u) - grad f(x - t u)) / 2t``.
