@@ -241,8 +241,8 @@ def _figure(starts, labels, stationary, new, quick):
         *SADDLE, "P", color="tab:orange", mec="k", ms=11, label="f's saddle: J's new minimum"
     )
     axes[1].plot(*new.T, "X", color="white", mec="k", ms=11, label="new stationary points of J")
-    axes[0].legend(fontsize=8, loc="lower left")
-    axes[1].legend(fontsize=8, loc="lower left")
+    axes[0].legend(fontsize=8, loc="upper right", framealpha=0.9)
+    axes[1].legend(fontsize=8, loc="upper right", framealpha=0.9)
 
     # along the axis y = 0 through both wells
     t = np.linspace(-2.2, 3.5, 800)
@@ -260,6 +260,15 @@ def _figure(starts, labels, stationary, new, quick):
         mec="k",
         ms=10,
         label="new stationary points: H ∇f = -∇f / (2λ)",
+    )
+    ax.plot(
+        *SADDLE[:1],
+        j_analytic(SADDLE, LAM),
+        "P",
+        color="tab:orange",
+        mec="k",
+        ms=10,
+        label="f's saddle: a minimum of J",
     )
     ax.set(
         xlabel="x (y = 0)",
