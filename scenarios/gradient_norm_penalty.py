@@ -186,10 +186,10 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     )
     for name, (ours, theirs) in minimisers.items():
         rows.append(
-            check(f"{name}_minimiser_vs_scipy", np.linalg.norm(ours - theirs), 0, atol=1e-8)
+            check(f"{name}_minimiser_vs_scipy", float(np.linalg.norm(ours - theirs)), 0, atol=1e-8)
         )
         rows.append(
-            check(f"{name}_minimiser_kept", np.linalg.norm(ours - ENDS[name]), 0, atol=1e-8)
+            check(f"{name}_minimiser_kept", float(np.linalg.norm(ours - ENDS[name])), 0, atol=1e-8)
         )
     for name, k in (("sharp", K_SHARP), ("flat", K_FLAT)):
         rows.append(
@@ -212,7 +212,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 COLORS = ["tab:red", "tab:blue", "tab:orange", "grey"]
-END_LABELS = ["sharp minimum", "flat minimum", "saddle of f (a minimum of J)", "elsewhere"]
+END_LABELS = ["start → sharp minimum", "start → flat minimum", "start → f's saddle", "elsewhere"]
 
 
 def _figure(starts, labels, stationary, new, quick):
@@ -238,7 +238,7 @@ def _figure(starts, labels, stationary, new, quick):
     axes[0].set_title("f: where plain descent ends (dots: fieldgrad)")
     axes[1].set_title(f"J = f + {LAM:g} |∇f|²: the sharp basin shrinks")
     axes[1].plot(
-        *SADDLE, "P", color="tab:orange", mec="k", ms=11, label="f's saddle: J's new minimum"
+        *SADDLE, "P", color="tab:orange", mec="k", ms=11, label="f's saddle: a minimum of J"
     )
     axes[1].plot(*new.T, "X", color="white", mec="k", ms=11, label="new stationary points of J")
     axes[0].legend(fontsize=8, loc="upper right", framealpha=0.9)
@@ -273,7 +273,7 @@ def _figure(starts, labels, stationary, new, quick):
     ax.set(
         xlabel="x (y = 0)",
         ylabel="value",
-        ylim=(-0.2, 6),
+        ylim=(-0.2, 4),
         title="Along the line through both wells",
     )
     ax.legend(fontsize=8, loc="upper center")
