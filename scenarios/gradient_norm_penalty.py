@@ -1,5 +1,4 @@
 """Gradient-norm penalty: J = f + lambda |grad f|^2 shrinks the basin of a sharp minimum
-======================================================================================
 
 A landscape with two minima of equal depth, one sharp and one flat, is penalised
 by its squared steepness, as in sharpness-aware training of neural networks.
