@@ -1,14 +1,16 @@
 """Gradient-norm penalty: J = f + lambda |grad f|^2 shrinks the basin of a sharp minimum
 
-A landscape with two minima of equal depth, one sharp and one flat, is penalised
-by its squared steepness, as in sharpness-aware training of neural networks.
-The gradient of J is (I + 2 lambda H) grad f, so the minimisers stay where they
-are, but a well of curvature k steepens to k (1 + 2 lambda k): the sharp well's
-walls rise far more than the flat one's, and fewer starting points descend into
-it.  The penalty also creates stationary points where grad f is an eigenvector
-of the Hessian H with eigenvalue -1 / (2 lambda): here on the steep walls either
-side of the saddle between the wells, and the saddle itself, where f curves down
-by h < -1 / (2 lambda), becomes a minimum of J (curvature h (1 + 2 lambda h) > 0)
+Penalising the squared steepness, as gradient-norm regularisation does when
+training neural networks, should steer descent away from sharp minima.  Here
+f = q1 q2 / (q1 + q2) joins a sharp quadratic well q1 (curvature 8) and a flat
+one q2 (curvature 1), both of depth exactly 0, through a saddle.  The gradient
+of J = f + lambda |grad f|^2 is (I + 2 lambda H) grad f, so the minimisers stay
+where they are, but a well of curvature k steepens to k (1 + 2 lambda k): the
+sharp well's walls rise far more than the flat one's, and its basin halves.
+The penalty also creates stationary points where grad f is an eigenvector of
+the Hessian H with eigenvalue -1 / (2 lambda), here on the steep walls either
+side of the saddle, and the saddle itself, where f curves down by
+h < -1 / (2 lambda), becomes a minimum of J (curvature h (1 + 2 lambda h) > 0)
 that catches the starts in between.
 """
 
