@@ -84,8 +84,11 @@ class GradientNormPenalty:
         # J(x) and J.grad(x) both need grad f(x): keep the last one
         key = (x.shape, x.tobytes())
         if self._last is None or self._last[0] != key:
-            self._last = (key, np.asarray(self._grad_f(x), dtype=float))
-        return self._last[1]
+            self._last = (key, self._evaluate_grad(x))
+        return self._last[1].copy()
+
+    def _evaluate_grad(self, x: NDArray) -> NDArray:
+        return np.asarray(self._grad_f(x), dtype=float)
 
     def hessian_vector_product(self, x: ArrayLike, v: ArrayLike) -> NDArray:
         """H(x) v: from the Hessian if given, else ``(grad f(x + t u) - grad f(x - t u)) / 2t``.
@@ -102,7 +105,7 @@ class GradientNormPenalty:
         size = np.sqrt(np.sum(v**2, axis=0))
         u = v / np.where(size > 0, size, 1.0)
         t = HVP_STEP * np.maximum(1.0, np.sqrt(np.sum(x**2, axis=0)))
-        diff = self.gradient_f(x + t * u) - self.gradient_f(x - t * u)
+        diff = self._evaluate_grad(x + t * u) - self._evaluate_grad(x - t * u)
         return diff * (size / (2 * t))
 
     def __call__(self, x: ArrayLike) -> NDArray:

@@ -223,3 +223,19 @@ def test_field_with_grad_is_refused():
     with pytest.raises(ValueError, match="grad and hess must be None when func is a ScalarField"):
         gradient_norm_penalty(f, 1.0, grad=lambda p: p)
     assert isinstance(gradient_norm_penalty(Quadratic(A), 1.0), GradientNormPenalty)
+
+
+def test_results_do_not_depend_on_the_order_of_calls():
+    J = gradient_norm_penalty(Quadratic(A, C), LAM)
+    lam0 = gradient_norm_penalty(Quadratic(A, C), 0.0)
+    x1, x2 = POINTS[0], POINTS[1]
+    value, gradient = quadratic_penalised_closed_form(x1)
+    J.grad(x2)
+    assert float(J(x1)) == pytest.approx(value, rel=1e-14)
+    J(x2)
+    g = J.grad(x1)
+    assert np.allclose(g, gradient, rtol=1e-14)
+    g[:] = 0.0  # the caller's array is its own
+    lam0.grad(x1)[:] = 0.0
+    assert np.allclose(J.grad(x1), gradient, rtol=1e-14)
+    assert np.allclose(lam0.grad(x1), A @ (x1 - C), rtol=1e-14)
