@@ -239,3 +239,16 @@ def test_results_do_not_depend_on_the_order_of_calls():
     lam0.grad(x1)[:] = 0.0
     assert np.allclose(J.grad(x1), gradient, rtol=1e-14)
     assert np.allclose(lam0.grad(x1), A @ (x1 - C), rtol=1e-14)
+
+
+def test_field_penalty_on_a_sphere_converges_at_second_order():
+    # f = z = cos(theta) on the unit sphere: |grad f|^2 = sin^2(theta), poles included
+    lam, errors = 0.3, []
+    for n in (45, 90):
+        grid = fg.SphereSurface(radius=1.0, shape=(n, 2 * n))
+        f = fg.ScalarField.from_function(grid, lambda x, y, z: z, coords="cartesian")
+        J = gradient_norm_penalty(f, lam)
+        theta = grid.coords["theta"][:, None]
+        errors.append(np.abs(J.data - (np.cos(theta) + lam * np.sin(theta) ** 2)).max())
+    order = np.log2(errors[0] / errors[1])
+    assert 1.7 < order < 2.5, (errors, order)
