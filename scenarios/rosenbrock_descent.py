@@ -194,7 +194,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
         up = np.flatnonzero(np.diff(res.grad_norms) > 0) + 1
         if up.size:
             ax_quad.semilogy(
-                up, res.grad_norms[up], "^", color=color, ms=3, label=f"{label}: rises"
+                up, res.grad_norms[up], "^", color=color, ms=2, alpha=0.6, label=f"{label}: rises"
             )
     ax_quad.axhline(QUADRATIC_GTOL, color="grey", ls=":")
     ax_quad.set(
