@@ -5,10 +5,13 @@ like r^3: steep far out, flat near the minimum at the origin.  Gradient
 descent with a fixed learning rate lr moves by lr |grad f|, so far out it
 overshoots (from r > sqrt(2 / lr) on the x-axis it diverges) and near the
 minimum it crawls: r_k -> 1 / sqrt(2 lr k) whatever the start.  Normalized
-steps (a fixed length lr, halved when f would rise) and an Armijo line search
-with a generous first trial step adapt the step to the steepness and reach
-the minimum in a few dozen iterations; a line search whose first trial is 1
-crawls like gradient descent, because backtracking only ever shortens steps.
+descent, x <- x - h grad f / |grad f|, ignores the steepness altogether: every
+step has length h, so it reaches the minimum's neighbourhood at constant speed,
+then steps back and forth across the minimum, within h of it, for ever.
+Halving h whenever f would rise ("normalized_adaptive") and an Armijo line
+search with a generous first trial step settle at the minimum in a few dozen
+iterations; a line search whose first trial is 1 crawls like gradient descent,
+because backtracking only ever shortens steps.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fieldgrad.landscapes import minimize
-from fieldgrad.report import check, save_figure, write_report
+from fieldgrad.report import Row, check, save_figure, write_report
 
 NAME = "learning_rate_and_steepness"
 START = np.array([2.5, 1.5])
@@ -30,11 +33,21 @@ DISTANCE_BOUND = GTOL ** (1 / 3)
 RUNS = {
     "gd, lr = 0.05": ("gd", 0.05),
     "gd, lr = 0.005": ("gd", 0.005),
-    "normalized, lr = 0.25": ("normalized", 0.25),
+    "normalized, h = 0.25": ("normalized", 0.25),
+    "normalized_adaptive, h from 0.25": ("normalized_adaptive", 0.25),
     "backtracking, first trial 1e8": ("backtracking", 1e8),
     "backtracking, first trial 1": ("backtracking", 1.0),
 }
-COLORS = ["tab:blue", "tab:cyan", "tab:purple", "tab:green", "tab:olive"]
+COLORS = ["tab:blue", "tab:cyan", "tab:red", "tab:purple", "tab:green", "tab:olive"]
+#: Step length of the fixed-step normalized run.
+H = RUNS["normalized, h = 0.25"][1]
+#: The direction of grad f is that of A x with A = diag(1, 2) (f is a function of x^T A x),
+#: whose cosine with x is at least 2 sqrt(2) / 3; so the distance falls while it is at least
+#: h / (2 cos) and the iterates never leave the ball of radius h sqrt(1 + 1 / (4 cos^2)).
+MIN_COSINE = 2 * np.sqrt(2) / 3
+BALL_OVER_H = np.sqrt(1 + 1 / (4 * MIN_COSINE**2))
+#: The last iterates of the fixed-step run, over which the final oscillation is measured.
+TAIL = 100
 
 
 def bowl(p: np.ndarray) -> float:
@@ -61,6 +74,13 @@ def divergence_radius(lr: float, *, rtol: float = 1e-6) -> float:
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if gd_diverges(mid, lr) else (mid, hi)
     return 0.5 * (lo + hi)
+
+
+def at_most(quantity: str, computed: float, bound: float) -> Row:
+    """A row that is ok when the computed value does not exceed the bound (the reference)."""
+    computed, bound = float(computed), float(bound)
+    rel = abs(computed - bound) / abs(bound)
+    return Row(quantity, computed, bound, rel, bool(np.isfinite(computed) and computed <= bound))
 
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
@@ -114,6 +134,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
         lw=0.8,
         label="gtol^(1/3): reached when |grad f| <= gtol",
     )
+    ax_dist.axhline(H, color="tab:red", ls="--", lw=0.8, label="h = 0.25: normalized stays below")
     ax_dist.set(
         xlabel="iteration + 1",
         ylabel="distance to the minimum",
@@ -125,6 +146,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
         xlabel="|grad f| at the step", ylabel="step length", title="Step length against steepness"
     )
     ax_step.legend(fontsize=7)
+    ax_step.axhline(H, color="tab:red", lw=0.8, ls="--")
     fig.suptitle("Learning rate and steepness: fixed, normalized and line-search steps")
     fig.tight_layout()
     save_figure(fig, NAME, outdir, dpi=80 if quick else 120)
@@ -137,6 +159,12 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
     def distance(label: str) -> float:
         return float(np.linalg.norm(results[label].x))
+
+    fixed = results["normalized, h = 0.25"]
+    steps = np.linalg.norm(np.diff(fixed.path, axis=0), axis=1)
+    worst_step = steps[np.argmax(np.abs(steps - H))]
+    r = np.linalg.norm(fixed.path, axis=1)
+    inside = r[np.argmax(r <= BALL_OVER_H * H) :]
 
     rows = [
         check("gd_first_step_overshoots", float(crossed), float(predicted_cross), atol=0.0),
@@ -159,11 +187,17 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
             rtol=0.03,
         ),
         check(
-            "normalized_distance_to_minimum",
-            distance("normalized, lr = 0.25"),
+            "normalized_adaptive_distance_to_minimum",
+            distance("normalized_adaptive, h from 0.25"),
             0.0,
             atol=DISTANCE_BOUND,
         ),
+        # the step whose length is farthest from h, over h
+        check("normalized_step_length_over_h", worst_step / H, 1.0, rtol=1e-12),
+        at_most("normalized_distance_after_entering_over_h", inside.max() / H, BALL_OVER_H),
+        at_most("normalized_final_amplitude_over_h", r[-TAIL:].max() / H, 1.0),
+        # the last two iterates lie on either side of the minimum, on a line through it
+        check("normalized_last_two_distances_sum_over_h", (r[-1] + r[-2]) / H, 1.0, rtol=1e-9),
         check(
             "backtracking_distance_to_minimum",
             distance("backtracking, first trial 1e8"),

@@ -1,9 +1,16 @@
 """Steepness of the bowl f = x² + 3y²: its gradient and three gradient norms at (2, 1).
 
-The gradient of f is (2x, 6y), so at (2, 1) it is (4, 6): the Euclidean norm
-("steepness") is √52 ≈ 7.21, the sum of magnitudes 10, the largest magnitude 6.
-We get it twice, independently: from f as a Python function (scipy's adaptive
-finite differences at the point) and from f sampled on a Cartesian grid
+The gradient of f is (2x, 6y), so at (2, 1) it is (4, 6): the Euclidean (L2)
+norm ("steepness") is √52 ≈ 7.21, the square root of the sum of squares; the
+sum of squares itself, 52, is the squared L2 norm, not a norm (it does not scale
+like the gradient: doubling g quadruples it).  The L1 norm, the sum of
+magnitudes, is 10, and the L∞ norm, the largest magnitude, is 6.  The
+distinction matters wherever a threshold is set on "the gradient norm":
+clipping to a maximum norm of 10 leaves this gradient alone in L2 (7.21) and
+L1 (10), but a threshold compared with the squared norm (52) would clip it, and
+a threshold meant for the squared norm must be squared when applied to the norm.
+We get the gradient twice, independently: from f as a Python function (scipy's
+adaptive finite differences at the point) and from f sampled on a Cartesian grid
 (fieldgrad's gradient, interpolated to the point).  Second-order differences
 are exact for a quadratic, so the grid result agrees to rounding error.
 """
@@ -50,6 +57,8 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
         check("grad_norm_at_2_1", norms[2], np.sqrt(52.0), rtol=RTOL),
         check("grad_l1_at_2_1", norms[1], 10.0, rtol=RTOL),
         check("grad_linf_at_2_1", norms[np.inf], 6.0, rtol=RTOL),
+        # the squared L2 norm: the sum of the squares, 4^2 + 6^2
+        check("grad_norm_squared_at_2_1", float(np.sum(on_grid**2)), 52.0, rtol=RTOL),
         check("jacobian_grad_norm_at_2_1", np.linalg.norm(at_point), np.sqrt(52.0), rtol=RTOL),
     ]
 
@@ -81,7 +90,9 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     t = np.linspace(0, 2 * np.pi, 400)
     n1, n2, ninf = norms[1], norms[2], norms[np.inf]
     ax_norms.plot([n1, 0, -n1, 0, n1], [0, n1, 0, -n1, 0], label=f"|g|₁ = {n1:.4g}")
-    ax_norms.plot(n2 * np.cos(t), n2 * np.sin(t), label=f"|g|₂ = √52 = {n2:.4g}")
+    ax_norms.plot(
+        n2 * np.cos(t), n2 * np.sin(t), label=f"|g|₂ = √52 = {n2:.4g}  (|g|₂² = {n2**2:.4g})"
+    )
     square = [-ninf, ninf, ninf, -ninf, -ninf]
     ax_norms.plot(square, np.roll(square, 1), label=f"|g|∞ = {ninf:.4g}")
     ax_norms.annotate("", xy=g, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", lw=2))

@@ -23,7 +23,12 @@ ROW_KEYS = {"quantity", "computed", "reference", "rel_error", "ok"}
 #: Rows each scenario must report, by the quantity names its issue fixed (users and
 #: the docs look them up by name); scenarios may report more.
 REQUIRED_ROWS = {
-    "steepness_quadratic": {"grad_norm_at_2_1", "grad_l1_at_2_1", "grad_linf_at_2_1"},
+    "steepness_quadratic": {
+        "grad_norm_at_2_1",
+        "grad_l1_at_2_1",
+        "grad_linf_at_2_1",
+        "grad_norm_squared_at_2_1",
+    },
     "inverse_square": {"loglog_slope", "gauss_flux_over_4pi_k"},
     "polar_lobes": {"grad_norm_at_r_0.5", "angular_spread_of_grad_norm"},
     "sphere_geodesic": {"max_abs_grad_norm_minus_1"},
@@ -48,6 +53,23 @@ REQUIRED_ROWS = {
         "gd_reaches_minimum",
         "backtracking_reaches_minimum",
         "momentum_grad_norm_increases_at_least_once",
+        "quadratic_gd_grad_norm_rises",
+        "quadratic_momentum_grad_norm_rises",
+        "quadratic_gd_iterations_to_gtol",
+        "quadratic_momentum_iterations_to_gtol",
+    },
+    "learning_rate_and_steepness": {
+        "normalized_step_length_over_h",
+        "normalized_final_amplitude_over_h",
+        "normalized_adaptive_distance_to_minimum",
+    },
+    "gradient_norm_penalty": {
+        "sharp_fraction_lambda_0",
+        "flat_fraction_lambda_0",
+        "sharp_fraction_penalised",
+        "flat_fraction_penalised",
+        "sharp_minimiser_vs_scipy",
+        "flat_minimiser_vs_scipy",
     },
     "muller_brown_irc": {"irc_minimum_A_distance", "irc_minimum_B_distance"},
     "score_bivariate_normal": {"expected_sq_score_rho_0.9"},

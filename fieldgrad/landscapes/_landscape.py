@@ -231,7 +231,11 @@ def as_landscape(
     gtol: float = 1e-6,
     interpolation: str = "linear",
 ) -> Landscape:
-    """Wrap a callable or a ScalarField as a :class:`Landscape`."""
+    """Wrap a callable or a ScalarField as a :class:`Landscape`.
+
+    Without `grad`, a callable that has a ``grad`` method (a penalised
+    landscape, a quadratic) supplies its own gradient.
+    """
     if isinstance(fun, Landscape):
         return fun
     if isinstance(fun, ScalarField):
@@ -239,4 +243,6 @@ def as_landscape(
             msg = "grad must be None when fun is a ScalarField (the gradient comes from the field)"
             raise ValueError(msg)
         return FieldLandscape(fun, interpolation=interpolation)
+    if grad is None and callable(getattr(fun, "grad", None)):
+        grad = fun.grad
     return CallableLandscape(fun, grad, vectorized=vectorized, gtol=gtol)

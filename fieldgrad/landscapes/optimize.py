@@ -2,17 +2,21 @@
 
 The step rules differ only in how they turn the gradient into a move:
 
-========== ===============================================================
-method     step
-========== ===============================================================
-gd         ``x -= lr * g``
-momentum   heavy ball: ``v = mu * v - lr * g;  x += v``
-nesterov   ``v = mu * v - lr * g(x + mu * v);  x += v``
-normalized ``x -= h * g / |g|_2``: a step of length h whatever the steepness;
-           h starts at lr and is halved whenever a step would raise f
-backtracking Armijo line search: the step ``t * g`` starts at ``t = lr`` and is
-           halved until ``f(x - t g) <= f(x) - c t |g|^2``
-========== ===============================================================
+=================== ======================================================
+method              step
+=================== ======================================================
+gd                  ``x -= lr * g``
+momentum            heavy ball: ``v = mu * v - lr * g;  x += v``
+nesterov            ``v = mu * v - lr * g(x + mu * v);  x += v``
+normalized          ``x -= lr * g / |g|_2``: a step of length lr whatever
+                    the steepness; near a minimum it overshoots, and the
+                    iterates stay within about lr of it
+normalized_adaptive the same step of length h, but h starts at lr and is
+                    halved whenever a step would not lower f
+backtracking        Armijo line search: the step ``t * g`` starts at
+                    ``t = lr`` and is halved until
+                    ``f(x - t g) <= f(x) - c t |g|^2``
+=================== ======================================================
 
 Each rule is a small class registered in :data:`METHODS`; adding a rule does
 not touch :func:`minimize`.
@@ -33,17 +37,18 @@ from fieldgrad.landscapes.clip import NORM_ORDERS, clip_by_norm, vector_norm
 __all__ = ["DEFAULT_LR", "METHODS", "minimize"]
 
 #: Learning rate (initial trial step for "backtracking", step length for
-#: "normalized") used when ``lr=None``.
+#: "normalized", initial step length for "normalized_adaptive") used when ``lr=None``.
 DEFAULT_LR = {
     "gd": 1e-3,
     "momentum": 1e-3,
     "nesterov": 1e-3,
     "normalized": 1e-2,
+    "normalized_adaptive": 1e-2,
     "backtracking": 1.0,
 }
 #: Sufficient-decrease constant c of the Armijo condition.
 ARMIJO_C = 1e-4
-#: Factor by which a rejected step is shortened ("normalized", "backtracking").
+#: Factor by which a rejected step is shortened ("normalized_adaptive", "backtracking").
 STEP_SHRINK = 0.5
 #: Shortenings tried before a step is declared impossible (2**-60 ~ 1e-18).
 MAX_SHRINKS = 60
@@ -120,6 +125,14 @@ class _Normalized(_Step):
         g2 = vector_norm(g)
         if g2 == 0:
             return x, f
+        return self.land.move(x, -self.lr / g2 * g), None
+
+
+class _NormalizedAdaptive(_Step):
+    def step(self, x: NDArray, f: float, g: NDArray) -> tuple[NDArray, float | None]:
+        g2 = vector_norm(g)
+        if g2 == 0:
+            return x, f
         for _ in range(MAX_SHRINKS):
             x_new = self.land.move(x, -self.lr / g2 * g)
             f_new = self.land.safe_value(x_new)
@@ -159,6 +172,7 @@ METHODS: dict[str, type[_Step]] = {
     "momentum": _HeavyBall,
     "nesterov": _Nesterov,
     "normalized": _Normalized,
+    "normalized_adaptive": _NormalizedAdaptive,
     "backtracking": _Backtracking,
 }
 
@@ -226,15 +240,19 @@ def minimize(
     x0 : array_like
         Starting point, shape ``(n,)``, finite.
     grad : callable, optional
-        ``grad(x) -> (n,)``.  When omitted for a callable `fun`, the gradient
-        is computed by :func:`scipy.differentiate.jacobian`.
-    method : {"gd", "momentum", "nesterov", "normalized", "backtracking"}
-        Step rule, see the module docstring and :data:`METHODS`.
+        ``grad(x) -> (n,)``.  When omitted, a callable `fun` with a ``grad``
+        method (such as :func:`gradient_norm_penalty`'s result or a
+        :class:`Quadratic`) supplies it; otherwise the gradient is computed
+        by :func:`scipy.differentiate.jacobian`.
+    method : str
+        Step rule: "gd", "momentum", "nesterov", "normalized",
+        "normalized_adaptive" or "backtracking"; see the module docstring and
+        :data:`METHODS`.
     lr : float, optional
         Learning rate (> 0): the gradient multiplier for "gd", "momentum" and
-        "nesterov", the initial step length for "normalized", the first trial
-        step of each line search for "backtracking".  Defaults to
-        :data:`DEFAULT_LR` ``[method]``.
+        "nesterov", the step length for "normalized", the initial step length
+        for "normalized_adaptive", the first trial step of each line search
+        for "backtracking".  Defaults to :data:`DEFAULT_LR` ``[method]``.
     momentum : float
         Momentum coefficient mu in [0, 1) ("momentum" and "nesterov").
     clip : float, optional
@@ -275,7 +293,10 @@ def minimize(
 
     Notes
     -----
-    On a field, "normalized" and "backtracking" compare interpolated values.
+    "normalized" moves exactly `lr` per step, so it does not settle: once
+    within about `lr` of a minimum it steps back and forth across it until
+    `maxiter` (or until it lands where ``|grad| <= gtol``).  On a field,
+    "normalized_adaptive" and "backtracking" compare interpolated values.
     Linear interpolation cannot resolve ``f - f_min ~ |grad f|^2 / curvature``
     below its own error, so these methods stop (status 3, "flat to rounding
     or interpolation error") within about a cell of the minimum; the

@@ -20,9 +20,11 @@ QUADRATIC_LR = {
     "gd": 0.1,
     "momentum": 0.02,
     "nesterov": 0.02,
-    "normalized": 0.5,
+    "normalized_adaptive": 0.5,
     "backtracking": 1.0,
 }
+#: "normalized" moves a fixed length per step and never settles: tested on its own below
+CONVERGENT_METHODS = sorted(set(METHODS) - {"normalized"})
 
 
 def quadratic(x: np.ndarray) -> float:
@@ -37,7 +39,7 @@ def test_quadratic_eigenvalues():
     assert np.allclose(np.linalg.eigvalsh(A), [LAMBDA_MIN, LAMBDA_MAX])
 
 
-@pytest.mark.parametrize("method", sorted(METHODS))
+@pytest.mark.parametrize("method", CONVERGENT_METHODS)
 @pytest.mark.parametrize("x0", STARTS)
 def test_every_method_reaches_the_minimum_of_a_quadratic(method, x0):
     gtol = 1e-8
@@ -54,7 +56,7 @@ def test_every_method_reaches_the_minimum_of_a_quadratic(method, x0):
     assert res.fun_values[-1] == pytest.approx(quadratic(res.x))
 
 
-@pytest.mark.parametrize("method", ["gd", "normalized", "backtracking"])
+@pytest.mark.parametrize("method", ["gd", "normalized_adaptive", "backtracking"])
 def test_monotone_methods_never_raise_f(method):
     res = minimize(
         quadratic, STARTS[0], grad=quadratic_gradient, method=method, lr=QUADRATIC_LR[method]
@@ -66,12 +68,12 @@ ROSENBROCK_LR = {
     "gd": 1e-3,
     "momentum": 1e-3,
     "nesterov": 1e-3,
-    "normalized": 0.1,
+    "normalized_adaptive": 0.1,
     "backtracking": 1.0,
 }
 
 
-@pytest.mark.parametrize("method", sorted(METHODS))
+@pytest.mark.parametrize("method", CONVERGENT_METHODS)
 @pytest.mark.parametrize("x0", [(-1.2, 1.0), (0.0, 0.0), (1.5, 1.5)])
 def test_every_method_reaches_the_rosenbrock_minimum(method, x0):
     gtol = 1e-2
