@@ -7,7 +7,7 @@ gradient norm at every step; :func:`gradient_norm_penalty` makes the landscape
 ``f + lambda |grad f|^2``.
 """
 
-from fieldgrad.landscapes.clip import clip_by_global_norm, clip_by_norm, vector_norm
+from fieldgrad.landscapes.clip import array_norm, clip_by_global_norm, clip_by_norm
 from fieldgrad.landscapes.irc import IRCBranch, IRCResult, irc
 from fieldgrad.landscapes.optimize import DEFAULT_LR, METHODS, minimize
 from fieldgrad.landscapes.penalty import GradientNormPenalty, gradient_norm_penalty
@@ -27,6 +27,7 @@ from fieldgrad.landscapes.potentials import (
 from fieldgrad.landscapes.score import expected_score_norm_sq, gaussian_score
 
 __all__ = [
+    "array_norm",
     "DEFAULT_LR",
     "METHODS",
     "MULLER_BROWN_MINIMA",
@@ -50,5 +51,21 @@ __all__ = [
     "rosenbrock",
     "rosenbrock_gradient",
     "rosenbrock_hessian",
-    "vector_norm",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # Deprecated for one release: landscapes.vector_norm shared its name with the
+    # pointwise fieldgrad.vector_norm of a vector field.
+    if name == "vector_norm":
+        import warnings
+
+        warnings.warn(
+            "fieldgrad.landscapes.vector_norm is renamed array_norm (fieldgrad.vector_norm "
+            "is the pointwise norm of a vector field)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return array_norm
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

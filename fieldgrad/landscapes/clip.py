@@ -14,21 +14,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["NONFINITE_POLICIES", "clip_by_global_norm", "clip_by_norm", "vector_norm"]
+from ..discretization import check_ord
+
+__all__ = ["NONFINITE_POLICIES", "array_norm", "clip_by_global_norm", "clip_by_norm"]
 
 #: What to do when a gradient norm is inf or NaN.
 NONFINITE_POLICIES = ("raise", "zero", "pass")
-#: Norm orders understood by :func:`vector_norm` and :func:`clip_by_norm`.
-NORM_ORDERS = (1, 2, np.inf)
-
 NonFinite = Literal["raise", "zero", "pass"]
-
-
-def _check_ord(ord: float) -> float:
-    if ord not in NORM_ORDERS:
-        msg = f"ord must be one of 1, 2, inf, got {ord!r}"
-        raise ValueError(msg)
-    return float(ord)
 
 
 def _check_max_norm(max_norm: float) -> float:
@@ -45,8 +37,11 @@ def _check_policy(nonfinite: str) -> None:
         raise ValueError(msg)
 
 
-def vector_norm(g: ArrayLike, ord: float = 2) -> float:
-    """Norm of a gradient taken over all of its entries, without overflow.
+def array_norm(g: ArrayLike, ord: float = 2) -> float:
+    """One norm of a whole gradient array, taken over all of its entries, without overflow.
+
+    (``fieldgrad.vector_norm`` is the pointwise norm of a vector *field*; this
+    is one number for an array of any shape.)
 
     The entries are divided by the largest magnitude before squaring, so a
     gradient with entries near 1e200 has a finite 2-norm when the norm itself
@@ -66,14 +61,14 @@ def vector_norm(g: ArrayLike, ord: float = 2) -> float:
 
     Examples
     --------
-    >>> from fieldgrad.landscapes import vector_norm
+    >>> from fieldgrad.landscapes import array_norm
     >>> g = [3.0, -4.0]
-    >>> vector_norm(g), vector_norm(g, 1), vector_norm(g, float("inf"))
+    >>> array_norm(g), array_norm(g, 1), array_norm(g, float("inf"))
     (5.0, 7.0, 4.0)
-    >>> vector_norm([3e200, 4e200]) / 1e200   # np.sqrt(g @ g) would overflow to inf
+    >>> array_norm([3e200, 4e200]) / 1e200   # np.sqrt(g @ g) would overflow to inf
     5.0
     """
-    ord = _check_ord(ord)
+    ord = check_ord(ord)
     flat = np.abs(np.asarray(g, dtype=float)).ravel()
     if flat.size == 0:
         return 0.0
@@ -135,7 +130,7 @@ def clip_by_norm(
     _check_policy(nonfinite)
     max_norm = _check_max_norm(max_norm)
     g = np.array(g, dtype=float)
-    norm = vector_norm(g, ord)
+    norm = array_norm(g, ord)
     if not np.isfinite(norm):
         _nonfinite(norm, nonfinite, "g")
         return np.zeros_like(g) if nonfinite == "zero" else g
@@ -185,10 +180,10 @@ def clip_by_global_norm(
     _check_policy(nonfinite)
     max_norm = _check_max_norm(max_norm)
     grads = [np.array(a, dtype=float) for a in arrays]
-    norms = np.array([vector_norm(a) for a in grads])
+    norms = np.array([array_norm(a) for a in grads])
     if norms.size == 0:
         return grads, 0.0
-    global_norm = vector_norm(norms)
+    global_norm = array_norm(norms)
     if not np.isfinite(global_norm):
         _nonfinite(global_norm, nonfinite, "every array")
         if nonfinite == "zero":

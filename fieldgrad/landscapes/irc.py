@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.differentiate import hessian as numerical_hessian
 
 from fieldgrad.landscapes._landscape import CallableLandscape
-from fieldgrad.landscapes.clip import vector_norm
+from fieldgrad.landscapes.clip import array_norm
 
 __all__ = ["IRCBranch", "IRCResult", "irc"]
 
@@ -138,7 +138,7 @@ def _lower(land: CallableLandscape, x_new: NDArray, f_new: float, f: float, gn: 
     if f_new < f - tie:
         return True
     if f_new <= f + tie:
-        return vector_norm(land.safe_gradient(x_new)) < gn
+        return array_norm(land.safe_gradient(x_new)) < gn
     return False
 
 
@@ -153,13 +153,13 @@ def _descend(
     points = [saddle, first]
     s = [0.0, step]
     values = [land.safe_value(saddle), land.safe_value(first)]
-    norms = [vector_norm(land.safe_gradient(saddle)), np.nan]
+    norms = [array_norm(land.safe_gradient(saddle)), np.nan]
     x, f = first, values[-1]
     h = step
     message = f"maximum number of steps ({maxiter}) reached"
     for _ in range(maxiter):
         g = land.safe_gradient(x)
-        gn = vector_norm(g)
+        gn = array_norm(g)
         norms[-1] = gn
         if not (np.isfinite(gn) and np.isfinite(f)):
             message = "non-finite value or gradient along the path"
@@ -184,7 +184,7 @@ def _descend(
         x, f = x_new, f_new
         h = min(step, STEP_GROW * h)
     if np.isnan(norms[-1]):
-        norms[-1] = vector_norm(land.safe_gradient(x))
+        norms[-1] = array_norm(land.safe_gradient(x))
     converged = bool(norms[-1] <= gtol)
     return IRCBranch(
         np.array(s), np.array(points), np.array(values), np.array(norms), converged, message
@@ -283,10 +283,10 @@ def irc(
         )
         raise ValueError(msg)
     newton = np.linalg.solve(h, g0)
-    if vector_norm(newton) > saddle_tol:
+    if array_norm(newton) > saddle_tol:
         msg = (
             f"saddle must be stationary: expected the Newton step |H^-1 grad V| <= "
-            f"{saddle_tol:g}, got {vector_norm(newton):.3g} (|grad V| = {vector_norm(g0):.3g})"
+            f"{saddle_tol:g}, got {array_norm(newton):.3g} (|grad V| = {array_norm(g0):.3g})"
         )
         raise ValueError(msg)
     direction = eigenvectors[:, 0]

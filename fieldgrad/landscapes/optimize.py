@@ -31,8 +31,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import OptimizeResult
 
+from fieldgrad.discretization import check_ord
 from fieldgrad.landscapes._landscape import Landscape, as_landscape
-from fieldgrad.landscapes.clip import NORM_ORDERS, clip_by_norm, vector_norm
+from fieldgrad.landscapes.clip import array_norm, clip_by_norm
 
 __all__ = ["DEFAULT_LR", "METHODS", "minimize"]
 
@@ -122,7 +123,7 @@ class _Nesterov(_HeavyBall):
 
 class _Normalized(_Step):
     def step(self, x: NDArray, f: float, g: NDArray) -> tuple[NDArray, float | None]:
-        g2 = vector_norm(g)
+        g2 = array_norm(g)
         if g2 == 0:
             return x, f
         return self.land.move(x, -self.lr / g2 * g), None
@@ -130,7 +131,7 @@ class _Normalized(_Step):
 
 class _NormalizedAdaptive(_Step):
     def step(self, x: NDArray, f: float, g: NDArray) -> tuple[NDArray, float | None]:
-        g2 = vector_norm(g)
+        g2 = array_norm(g)
         if g2 == 0:
             return x, f
         for _ in range(MAX_SHRINKS):
@@ -202,9 +203,7 @@ def _check_options(
     if not gtol >= 0:
         msg = f"gtol must be >= 0, got {gtol!r}"
         raise ValueError(msg)
-    if ord not in NORM_ORDERS:
-        msg = f"ord must be one of 1, 2, inf, got {ord!r}"
-        raise ValueError(msg)
+    check_ord(ord)
     if int(maxiter) != maxiter or maxiter < 0:
         msg = f"maxiter must be an integer >= 0, got {maxiter!r}"
         raise ValueError(msg)
@@ -331,7 +330,7 @@ def minimize(
         return v if clip is None else clip_by_norm(v, clip, ord, nonfinite="pass")
 
     stepper = METHODS[method](land, lr, momentum, clip_g)
-    path, values, norms = [x], [f], [vector_norm(g, ord)]
+    path, values, norms = [x], [f], [array_norm(g, ord)]
     status, message = STATUS_MAXITER, "maximum number of iterations reached"
     nit = 0
     while True:
@@ -358,7 +357,7 @@ def minimize(
         x, f, g = x_new, f_new, g_new
         path.append(x)
         values.append(f)
-        norms.append(vector_norm(g, ord))
+        norms.append(array_norm(g, ord))
         if callback is not None:
             info = OptimizeResult(x=x.copy(), fun=f, jac=g.copy(), grad_norm=norms[-1], nit=nit)
             if callback(info) is True:

@@ -35,8 +35,16 @@ def quadratic_gradient(x: np.ndarray) -> np.ndarray:
     return A @ (x - C)
 
 
-def test_quadratic_eigenvalues():
-    assert np.allclose(np.linalg.eigvalsh(A), [LAMBDA_MIN, LAMBDA_MAX])
+def test_gd_on_the_quadratic_contracts_at_the_rate_of_its_slowest_mode():
+    # Independent reference: plain gradient descent on a quadratic is linear,
+    # e_k = (I - lr A)^k e_0, so late errors shrink by |1 - lr lambda_min| per step.
+    lr = QUADRATIC_LR["gd"]
+    res = minimize(quadratic, STARTS[0], grad=quadratic_gradient, method="gd", lr=lr, gtol=1e-10)
+    errors = np.linalg.norm(res.path - C, axis=1)
+    rate = errors[-1] / errors[-2]
+    assert rate == pytest.approx(abs(1 - lr * LAMBDA_MIN), rel=1e-6)
+    exact = np.linalg.matrix_power(np.eye(2) - lr * A, res.nit) @ (np.array(STARTS[0]) - C)
+    np.testing.assert_allclose(res.x - C, exact, atol=1e-13)
 
 
 @pytest.mark.parametrize("method", CONVERGENT_METHODS)
