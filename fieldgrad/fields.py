@@ -31,13 +31,30 @@ FIELD_ATTR = "fieldgrad_field"
 COMPONENT_DIM = "component"
 
 
+def _field_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype a field stores: float32, float64 or complex kept (in native byte
+    order); float16 widened to float32; integers and booleans become float64."""
+    if not (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)):
+        msg = f"data must be numeric (real or complex), got dtype {dtype}"
+        raise TypeError(msg)
+    if dtype == np.float16:
+        return np.dtype(np.float32)
+    if not np.issubdtype(dtype, np.inexact):
+        return np.dtype(np.float64)
+    return dtype.newbyteorder("=")
+
+
 def _as_data(data: Any) -> Any:
     if is_dask(data):
-        return data if np.issubdtype(data.dtype, np.inexact) else data.astype(float)
-    arr = np.asarray(data)
-    if not np.issubdtype(arr.dtype, np.inexact):
-        arr = arr.astype(float)
-    return arr
+        dtype = _field_dtype(data.dtype)
+        return data if data.dtype == dtype else data.astype(dtype)
+    try:
+        arr = np.asarray(data)
+    except (TypeError, ValueError) as err:
+        msg = f"data must be an array of numbers, got {type(data).__name__} ({err})"
+        raise TypeError(msg) from None
+    dtype = _field_dtype(arr.dtype)
+    return arr if arr.dtype == dtype else arr.astype(dtype)
 
 
 def coordinate_attrs(grid: Grid, axis: str) -> dict[str, str]:
@@ -55,6 +72,9 @@ class _Field(NDArrayOperatorsMixin):
     def __init__(self, grid: Grid, data: Any, *, name: str | None = None, units: str | None = None):
         if not isinstance(grid, Grid):
             msg = f"grid must be a fieldgrad Grid, got {type(grid).__name__}"
+            raise TypeError(msg)
+        if name is not None and not isinstance(name, str):
+            msg = f"name must be a string or None, got {type(name).__name__}"
             raise TypeError(msg)
         self.grid = grid
         self.data = data

@@ -40,7 +40,8 @@ def check_ord(ord: Any) -> float:
 def component_norm(components: Sequence[Any], ord: float) -> Any:
     """Norm over vector components: ord 1 (sum of ``|g_i|``), 2 or inf (largest ``|g_i|``).
 
-    Works on numpy and dask arrays alike.
+    Works on numpy and dask arrays alike; complex components contribute
+    their magnitudes (the norm is real).
 
     Examples
     --------
@@ -50,6 +51,8 @@ def component_norm(components: Sequence[Any], ord: float) -> Any:
     [7.0, 5.0, 4.0]
     """
     if ord == 2:
+        if np.iscomplexobj(components[0]):
+            components = [abs(c) for c in components]
         total = components[0] * components[0]
         for c in components[1:]:
             total = total + c * c

@@ -102,6 +102,8 @@ def _as_coordinate(name: str, values: Any) -> np.ndarray:
 def _as_bounds(name: str, value: Any) -> tuple[float, float]:
     """A ``(lo, hi)`` pair of finite numbers with ``lo <= hi``."""
     try:
+        if isinstance(value, (str, bytes)):
+            raise TypeError
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
         msg = f"{name} must be a (start, stop) pair of numbers, got {value!r}"
@@ -156,16 +158,46 @@ def check_shape(shape: Any, ndim: int | Sequence[int]) -> tuple[int, ...]:
 
 
 def check_range(name: str, value: Any, *, lo: float = -np.inf, hi: float = np.inf) -> tuple:
-    """Validate a ``(start, stop)`` range with ``lo <= start < stop <= hi``."""
+    """Validate a ``(start, stop)`` range of numbers with ``lo <= start < stop <= hi``.
+
+    Examples
+    --------
+    >>> from fieldgrad.grids.base import check_range
+    >>> check_range("radius", (0, 1), lo=0.0)
+    (0.0, 1.0)
+    >>> check_range("radius", "01")
+    Traceback (most recent call last):
+    ...
+    TypeError: radius must be a (start, stop) pair of numbers, got '01'
+    """
     try:
+        if isinstance(value, (str, bytes)) or any(isinstance(v, (str, bytes)) for v in value):
+            raise TypeError
         a, b = (float(v) for v in value)
     except (TypeError, ValueError):
-        msg = f"{name} must be a (start, stop) pair, got {value!r}"
+        msg = f"{name} must be a (start, stop) pair of numbers, got {value!r}"
         raise TypeError(msg) from None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        msg = f"{name} must be finite, got {value!r}"
+        raise ValueError(msg)
     if not (lo <= a < b <= hi):
         msg = f"{name} must satisfy {lo:g} <= start < stop <= {hi:g}, got {value!r}"
         raise ValueError(msg)
     return (a, b)
+
+
+def check_angle_range(name: str, value: Any) -> tuple[float, float]:
+    """Validate an angular ``(start, stop)`` range in radians: at most the full circle.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.grids.base import check_angle_range
+    >>> check_angle_range("angle", (0, np.pi))
+    (0.0, 3.141592653589793)
+    """
+    start = check_range(name, value)[0]
+    return check_range(name, value, hi=start + FULL_CIRCLE * (1 + 1e-12))
 
 
 def covers_circle(lo: float, hi: float) -> bool:

@@ -23,11 +23,15 @@ CARTESIAN_AXES = ("x", "y", "z")
 
 
 def _per_axis(name: str, value: Any, ndim: int) -> tuple[bool, ...]:
-    flags = np.broadcast_to(np.asarray(value, dtype=bool), (ndim,))
-    if np.ndim(value) > 1:
-        msg = f"{name} must be a bool or one bool per axis, got {value!r}"
-        raise ValueError(msg)
-    return tuple(bool(v) for v in flags)
+    values = [value] * ndim if np.ndim(value) == 0 else list(np.ravel(value))
+    if (
+        np.ndim(value) > 1
+        or len(values) != ndim
+        or not all(isinstance(v, (bool, np.bool_)) for v in values)
+    ):
+        msg = f"{name} must be a bool or one bool per axis ({ndim}), got {value!r}"
+        raise TypeError(msg)
+    return tuple(bool(v) for v in values)
 
 
 class CartesianGrid(Grid):
@@ -62,13 +66,16 @@ class CartesianGrid(Grid):
         periodic: bool | Sequence[bool] = False,
         units: str | None = None,
     ) -> None:
+        if isinstance(bounds, (str, bytes)) or not isinstance(bounds, Sequence | np.ndarray):
+            msg = f"bounds must be a sequence of (start, stop) pairs, got {bounds!r}"
+            raise TypeError(msg)
         bounds = list(bounds)
         if not 1 <= len(bounds) <= 3:
             msg = f"bounds must give 1 to 3 (start, stop) pairs, got {len(bounds)}"
             raise ValueError(msg)
         ndim = len(bounds)
-        shape = check_shape(shape, ndim)
         ranges = [check_range(f"bounds[{i}]", b) for i, b in enumerate(bounds)]
+        shape = check_shape(shape, ndim)
         coords = [cell_centres(lo, hi, n) for (lo, hi), n in zip(ranges, shape, strict=True)]
         super().__init__(
             coords,

@@ -16,6 +16,7 @@ from .base import (
     _as_coordinate,
     angle_bounds,
     cell_centres,
+    check_angle_range,
     check_range,
     check_shape,
     covers_circle,
@@ -70,7 +71,7 @@ class PolarGrid(Grid):
     ) -> None:
         nr, nt = check_shape(shape, 2)
         (r0, r1) = check_range("radius", radius, lo=0.0)
-        (t0, t1) = check_range("angle", angle, hi=float(angle[0]) + FULL_CIRCLE * (1 + 1e-12))
+        (t0, t1) = check_angle_range("angle", angle)
         full = covers_circle(t0, t1)
         coords = [cell_centres(r0, r1, nr), cell_centres(t0, t1, nt)]
         super().__init__(coords, AXES, [(r0, r1), (t0, t1)], (False, full), units=units)

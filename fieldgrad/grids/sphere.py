@@ -17,6 +17,7 @@ from .base import (
     _as_coordinate,
     angle_bounds,
     cell_centres,
+    check_angle_range,
     check_range,
     check_shape,
     colatitude_bounds,
@@ -75,7 +76,7 @@ class SphereSurface(Grid):
     ) -> None:
         n = check_shape(shape, 2)
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
-        pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
+        pb = check_angle_range("longitude", longitude)
         coords = [cell_centres(b[0], b[1], k) for b, k in zip((tb, pb), n, strict=True)]
         super().__init__(
             coords, AXES, [tb, pb], (False, covers_circle(*pb)), radius=radius, units=units

@@ -17,6 +17,7 @@ from .base import (
     _as_coordinate,
     angle_bounds,
     cell_centres,
+    check_angle_range,
     check_range,
     check_shape,
     colatitude_bounds,
@@ -87,7 +88,7 @@ class SphericalGrid(Grid):
         n = check_shape(shape, 3)
         rb = check_range("radius", radius, lo=0.0)
         tb = check_range("colatitude", colatitude, lo=0.0, hi=math.pi)
-        pb = check_range("longitude", longitude, hi=float(longitude[0]) + FULL_CIRCLE * (1 + 1e-12))
+        pb = check_angle_range("longitude", longitude)
         coords = [cell_centres(b[0], b[1], k) for b, k in zip((rb, tb, pb), n, strict=True)]
         super().__init__(
             coords, AXES, [rb, tb, pb], (False, False, covers_circle(*pb)), units=units
