@@ -1,12 +1,10 @@
-"""Testing helpers and the analytic fields behind fieldgrad's convergence table.
+"""The convergence harness: measured orders of every operator on every grid.
 
-``assert_field_allclose`` compares fields like ``numpy.testing`` compares
-arrays.  The analytic fields (plane waves, a point source, an axisymmetric
-Gaussian) come with exact gradients and Hessians in Cartesian coordinates,
-from which the exact gradient components in any grid's orthonormal basis,
-the gradient norm, the Laplacian (Laplace-Beltrami on a sphere surface) and
-the divergence of the gradient follow.  :data:`CONVERGENCE_CASES` puts them
-on every grid; ``python -m fieldgrad.testing`` prints the measured orders.
+:data:`CONVERGENCE_CASES` puts the analytic fields of
+:mod:`fieldgrad.testing.analytic` on every grid kind, :func:`measure` fits the
+order from successive refinements in the max norm over the whole grid (axes
+and poles included), and ``python -m fieldgrad.testing`` prints the table of
+docs/convergence.md.
 """
 
 from __future__ import annotations
@@ -17,10 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.differentiate import derivative
 
-from .fields import ScalarField, VectorField
-from .grids import (
+from ..fields import ScalarField, VectorField
+from ..grids import (
     CartesianGrid,
     CylindricalGrid,
     Grid,
@@ -28,49 +25,17 @@ from .grids import (
     SphereSurface,
     SphericalGrid,
 )
+from .analytic import AnalyticField, AxisymmetricGaussian, PlaneWaves, PointSource
+from .assertions import basis_vectors
 
 __all__ = [
-    "AnalyticField",
     "CONVERGENCE_CASES",
-    "ConvergenceCase",
     "OPERATORS",
-    "PlaneWaves",
-    "PointSource",
-    "AxisymmetricGaussian",
-    "assert_field_allclose",
-    "basis_vectors",
+    "ConvergenceCase",
     "convergence_order",
     "convergence_table",
     "measure",
 ]
-
-
-def assert_field_allclose(
-    actual: ScalarField | VectorField,
-    desired: ScalarField | VectorField,
-    *,
-    rtol: float = 1e-7,
-    atol: float = 0.0,
-) -> None:
-    """Assert that two fields share a grid and have close values.
-
-    Examples
-    --------
-    >>> import fieldgrad as fg
-    >>> from fieldgrad.testing import assert_field_allclose
-    >>> grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(8,))
-    >>> f = fg.ScalarField.from_function(grid, lambda x: x)
-    >>> assert_field_allclose(f, f + 1e-12)
-    """
-    if type(actual) is not type(desired):
-        msg = f"field types differ: {type(actual).__name__} != {type(desired).__name__}"
-        raise AssertionError(msg)
-    if actual.grid != desired.grid:
-        msg = f"grids differ: {actual.grid!r} != {desired.grid!r}"
-        raise AssertionError(msg)
-    np.testing.assert_allclose(
-        np.asarray(actual.data), np.asarray(desired.data), rtol=rtol, atol=atol
-    )
 
 
 def convergence_order(spacings: Sequence[float], errors: Sequence[float]) -> float:
@@ -83,185 +48,6 @@ def convergence_order(spacings: Sequence[float], errors: Sequence[float]) -> flo
     2.0
     """
     return float(np.polyfit(np.log(spacings), np.log(errors), 1)[0])
-
-
-def basis_vectors(grid: Grid) -> list[tuple[np.ndarray, ...]]:
-    """Orthonormal basis vectors ``e_i`` (Cartesian components) at every grid point.
-
-    Computed independently of the operators: ``e_i`` is the normalised
-    derivative of :meth:`Grid.to_cartesian` along axis ``i``, by
-    ``scipy.differentiate``.
-
-    Examples
-    --------
-    On a polar grid ``e_r = (cos theta, sin theta)``:
-
-    >>> import numpy as np
-    >>> import fieldgrad as fg
-    >>> from fieldgrad.testing import basis_vectors
-    >>> grid = fg.PolarGrid(radius=(0.5, 1), shape=(4, 8))
-    >>> e_r, e_theta = basis_vectors(grid)
-    >>> theta = grid.mesh()[1]
-    >>> bool(np.allclose(e_r[0], np.cos(theta)) and np.allclose(e_r[1], np.sin(theta)))
-    True
-    """
-    mesh = [np.broadcast_to(m, grid.shape) for m in grid.mesh()]
-    ncart = len(grid.to_cartesian(*[m.flat[:1] for m in mesh]))
-    out = []
-    for i in range(grid.ndim):
-        others = [m for k, m in enumerate(mesh) if k != i]
-
-        def component(c: int, i: int = i) -> Callable[..., np.ndarray]:
-            def along(t: np.ndarray, *rest: np.ndarray) -> np.ndarray:
-                pts = list(rest)
-                pts.insert(i, t)
-                return np.broadcast_to(grid.to_cartesian(*pts)[c], t.shape)
-
-            return along
-
-        cols = [derivative(component(c), mesh[i], args=tuple(others)).df for c in range(ncart)]
-        norm = np.sqrt(sum(col**2 for col in cols))
-        out.append(tuple(col / norm for col in cols))
-    return out
-
-
-class AnalyticField:
-    """A scalar function of Cartesian coordinates with exact derivatives.
-
-    Subclasses give ``value``, ``grad`` (a list of the Cartesian partial
-    derivatives) and ``hessian`` (a nested list); :class:`ConvergenceCase`
-    turns them into exact operator results on any grid.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from fieldgrad.testing import AnalyticField
-    >>> class Paraboloid(AnalyticField):
-    ...     def value(self, x, y):
-    ...         return x**2 + y**2
-    ...     def grad(self, x, y):
-    ...         return [2 * x, 2 * y]
-    ...     def hessian(self, x, y):
-    ...         two = 2 + 0 * x
-    ...         return [[two, 0 * x], [0 * x, two]]
-    >>> [float(g) for g in Paraboloid().grad(np.array(1.0), np.array(2.0))]
-    [2.0, 4.0]
-    """
-
-    def value(self, *x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def grad(self, *x: np.ndarray) -> list[np.ndarray]:
-        raise NotImplementedError
-
-    def hessian(self, *x: np.ndarray) -> list[list[np.ndarray]]:
-        raise NotImplementedError
-
-
-@dataclass
-class PlaneWaves(AnalyticField):
-    """``f(X) = sum_k a_k sin(k . X + p_k)`` in any dimension.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from fieldgrad.testing import PlaneWaves
-    >>> f = PlaneWaves([(2.0, (1.0, 0.0), 0.0)])      # 2 sin(x)
-    >>> x, y = np.array(0.0), np.array(5.0)
-    >>> float(f.value(x, y)), [float(g) for g in f.grad(x, y)]
-    (0.0, [2.0, 0.0])
-    """
-
-    waves: Sequence[tuple[float, Sequence[float], float]]
-
-    def _terms(self, x: Sequence[np.ndarray], fn: Callable) -> Any:
-        return [
-            (a, np.asarray(k), fn(sum(ki * xi for ki, xi in zip(k, x, strict=True)) + p))
-            for a, k, p in self.waves
-        ]
-
-    def value(self, *x: np.ndarray) -> np.ndarray:
-        return sum(a * s for a, _, s in self._terms(x, np.sin))
-
-    def grad(self, *x: np.ndarray) -> list[np.ndarray]:
-        terms = self._terms(x, np.cos)
-        return [sum(a * k[i] * c for a, k, c in terms) for i in range(len(x))]
-
-    def hessian(self, *x: np.ndarray) -> list[list[np.ndarray]]:
-        terms = self._terms(x, np.sin)
-        n = len(x)
-        return [
-            [sum(-a * k[i] * k[j] * s for a, k, s in terms) for j in range(n)] for i in range(n)
-        ]
-
-
-@dataclass
-class PointSource(AnalyticField):
-    """``f(X) = q / |X|``, the potential of a point source at the origin (3-D).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from fieldgrad.testing import PointSource
-    >>> x, y, z = np.array(0.0), np.array(0.0), np.array(2.0)
-    >>> float(PointSource(q=4.0).value(x, y, z)), float(PointSource(q=4.0).grad(x, y, z)[2])
-    (2.0, -1.0)
-    """
-
-    q: float = 1.0
-
-    def value(self, *x: np.ndarray) -> np.ndarray:
-        return self.q / np.sqrt(sum(xi**2 for xi in x))
-
-    def grad(self, *x: np.ndarray) -> list[np.ndarray]:
-        r = np.sqrt(sum(xi**2 for xi in x))
-        return [-self.q * xi / r**3 for xi in x]
-
-    def hessian(self, *x: np.ndarray) -> list[list[np.ndarray]]:
-        r = np.sqrt(sum(xi**2 for xi in x))
-        n = len(x)
-        return [
-            [self.q * (3 * x[i] * x[j] - (i == j) * r**2) / r**5 for j in range(n)]
-            for i in range(n)
-        ]
-
-
-@dataclass
-class AxisymmetricGaussian(AnalyticField):
-    """``f = exp(-(x^2 + y^2)) sin(z)``: independent of the angle about the z-axis.
-
-    Examples
-    --------
-    The trace of the Hessian is the Laplacian, ``(4 r^2 - 5) f``:
-
-    >>> import numpy as np
-    >>> from fieldgrad.testing import AxisymmetricGaussian
-    >>> f = AxisymmetricGaussian()
-    >>> x, y, z = np.array(0.3), np.array(0.4), np.array(1.0)
-    >>> hessian = f.hessian(x, y, z)
-    >>> lap = sum(hessian[i][i] for i in range(3))
-    >>> bool(np.isclose(lap, (4 * 0.25 - 5) * f.value(x, y, z)))
-    True
-    """
-
-    def value(self, *xyz: np.ndarray) -> np.ndarray:
-        x, y, z = xyz
-        return np.exp(-(x**2 + y**2)) * np.sin(z)
-
-    def grad(self, *xyz: np.ndarray) -> list[np.ndarray]:
-        x, y, z = xyz
-        e = np.exp(-(x**2 + y**2))
-        return [-2 * x * e * np.sin(z), -2 * y * e * np.sin(z), e * np.cos(z)]
-
-    def hessian(self, *xyz: np.ndarray) -> list[list[np.ndarray]]:
-        x, y, z = xyz
-        e = np.exp(-(x**2 + y**2))
-        s, c = e * np.sin(z), e * np.cos(z)
-        return [
-            [(4 * x**2 - 2) * s, 4 * x * y * s, -2 * x * c],
-            [4 * x * y * s, (4 * y**2 - 2) * s, -2 * y * c],
-            [-2 * x * c, -2 * y * c, -s],
-        ]
 
 
 #: Operators checked by the convergence table.
@@ -489,7 +275,3 @@ def convergence_table(cases: Sequence[ConvergenceCase] = CONVERGENCE_CASES) -> s
                     cells += ["-", "-"]
             lines.append(f"| {case.name} | {op} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover - prints the table for docs/convergence.md
-    print(convergence_table())
