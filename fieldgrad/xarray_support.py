@@ -113,13 +113,11 @@ def _grid_description(da: xr.DataArray) -> dict[str, Any]:
     except (TypeError, ValueError):
         msg = f"{where} must be a JSON grid description, got {str(da.attrs[GRID_ATTR])[:60]!r}"
         raise ValueError(msg) from None
-    if not isinstance(info, dict):
-        msg = f"{where} must be a JSON object, got a {type(info).__name__}"
-        raise ValueError(msg)
-    missing = {"kind", "axes", "bounds", "periodic"} - set(info)
-    if missing:
-        msg = f"{where} is missing {sorted(missing)}"
-        raise ValueError(msg)
+    try:
+        Grid.check_description(info)
+    except (TypeError, ValueError) as err:
+        msg = f"{where}: {err}"
+        raise ValueError(msg) from None
     if not isinstance(info["axes"], list) or set(info["axes"]) != {
         d for d in da.dims if d != COMPONENT_DIM
     }:

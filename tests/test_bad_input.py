@@ -72,7 +72,7 @@ def test_a_file_that_is_not_netcdf_names_the_file(tmp_path):
     ("attribute", "words"),
     [
         ("not json", "must be a JSON grid description"),
-        (json.dumps([1, 2]), "must be a JSON object"),
+        (json.dumps([1, 2]), "must be a mapping"),
         (
             json.dumps({"kind": "polar", "axes": ["r", "theta"]}),
             r"is missing \['bounds', 'periodic'\]",

@@ -802,6 +802,28 @@ class Grid:
         info.update(self.options())
         return info
 
+    @staticmethod
+    def check_description(info: Any) -> Mapping[str, Any]:
+        """Check that ``info`` has the shape :meth:`describe` gives (a mapping with
+        ``kind``, ``axes``, ``bounds`` and ``periodic``).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> fg.Grid.check_description({"kind": "polar", "axes": ["r", "theta"]})
+        Traceback (most recent call last):
+        ...
+        ValueError: grid description is missing ['bounds', 'periodic']
+        """
+        if not isinstance(info, Mapping):
+            msg = f"grid description must be a mapping, got {type(info).__name__}"
+            raise TypeError(msg)
+        missing = {"kind", "axes", "bounds", "periodic"} - set(info)
+        if missing:
+            msg = f"grid description is missing {sorted(missing)}"
+            raise ValueError(msg)
+        return info
+
     @classmethod
     def rebuild(cls, coords: Sequence[np.ndarray], info: Mapping[str, Any]) -> Grid:
         """Rebuild a grid from coordinates and :meth:`describe` metadata.
@@ -818,13 +840,7 @@ class Grid:
         ...
         ValueError: grid kind must be one of [...'polar', 'sphere', 'spherical'], got 'moebius'
         """
-        if not isinstance(info, Mapping):
-            msg = f"grid description must be a mapping, got {type(info).__name__}"
-            raise TypeError(msg)
-        missing = {"kind", "axes", "bounds", "periodic"} - set(info)
-        if missing:
-            msg = f"grid description is missing {sorted(missing)}"
-            raise ValueError(msg)
+        info = cls.check_description(info)
         kind = info["kind"]
         if kind not in Grid.registry:
             known = sorted(
