@@ -8,6 +8,7 @@ whose data is a dask array stays lazy.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,41 @@ GRID_ATTR = "fieldgrad_grid"
 FIELD_ATTR = "fieldgrad_field"
 #: Name of the component dimension of a vector field in xarray.
 COMPONENT_DIM = "component"
+
+
+#: What the field methods hand off to, registered by the layers above this one
+#: (operators, xarray support, plotting) so that fields import none of them.
+FIELD_METHODS: dict[str, Callable[..., Any]] = {}
+#: Modules that register a method when it is first used (heavy optional imports);
+#: every other method comes from :mod:`fieldgrad.operators`.
+METHOD_PROVIDERS = {
+    "plot": "fieldgrad.plotting",
+    "from_dataarray": "fieldgrad.xarray_support",
+}
+
+
+def register_method(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the function a field method named ``name`` hands off to.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.fields import FIELD_METHODS
+    >>> FIELD_METHODS["gradient_norm"] is fg.gradient_norm
+    True
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        FIELD_METHODS[name] = func
+        return func
+
+    return decorate
+
+
+def _method(name: str) -> Callable[..., Any]:
+    if name not in FIELD_METHODS:
+        importlib.import_module(METHOD_PROVIDERS.get(name, "fieldgrad.operators"))
+    return FIELD_METHODS[name]
 
 
 def _field_dtype(dtype: np.dtype) -> np.dtype:
@@ -287,9 +323,7 @@ class ScalarField(_Field):
     def from_xarray(cls, da: Any) -> ScalarField:
         """Field from an ``xarray.DataArray``: the grid from its attributes, or
         inferred from coordinate names (x/y/z, r/theta/phi, r/z, theta/phi, lat/lon)."""
-        from .xarray_support import field_from_dataarray
-
-        field = field_from_dataarray(da)
+        field = _method("from_dataarray")(da)
         if not isinstance(field, cls):
             msg = f"da must hold a {cls.__name__}, got a {type(field).__name__}"
             raise TypeError(msg)
@@ -298,44 +332,32 @@ class ScalarField(_Field):
     # operators: one line each --------------------------------------------------
     def gradient(self, *, order: int = 2, engine: str | None = None) -> VectorField:
         """Gradient in the orthonormal basis (see :func:`fieldgrad.gradient`)."""
-        from .operators import gradient
-
-        return gradient(self, order=order, engine=engine)
+        return _method("gradient")(self, order=order, engine=engine)
 
     def gradient_norm(
         self, *, ord: Any = 2, order: int = 2, engine: str | None = None
     ) -> ScalarField:
         """Gradient norm, ord in {1, 2, inf} (see :func:`fieldgrad.gradient_norm`)."""
-        from .operators import gradient_norm
-
-        return gradient_norm(self, ord=ord, order=order, engine=engine)
+        return _method("gradient_norm")(self, ord=ord, order=order, engine=engine)
 
     def laplacian(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
-        from .operators import laplacian
-
-        return laplacian(self, order=order, engine=engine)
+        return _method("laplacian")(self, order=order, engine=engine)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Values at points given in grid coordinates, shape ``(..., ndim)``.
 
         See :func:`fieldgrad.operators.interpolate`.
         """
-        from .operators import interpolate
-
-        return interpolate(self, points, method=method)
+        return _method("interpolate")(self, points, method=method)
 
     def interpolator(self, *, method: str = "linear") -> Any:
         """An :class:`~fieldgrad.operators.Interpolator`: build once, evaluate at many points."""
-        from .operators import Interpolator
-
-        return Interpolator(self, method=method)
+        return _method("Interpolator")(self, method=method)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the field in its grid's true geometry (see :mod:`fieldgrad.plotting`)."""
-        from .plotting import plot_field
-
-        return plot_field(self, ax=ax, **kwargs)
+        return _method("plot")(self, ax=ax, **kwargs)
 
 
 class VectorField(_Field):
@@ -383,9 +405,7 @@ class VectorField(_Field):
     @classmethod
     def from_xarray(cls, da: Any) -> VectorField:
         """Vector field from an ``xarray.DataArray`` written by :meth:`to_xarray`."""
-        from .xarray_support import field_from_dataarray
-
-        field = field_from_dataarray(da)
+        field = _method("from_dataarray")(da)
         if not isinstance(field, cls):
             msg = f"da must hold a {cls.__name__}, got a {type(field).__name__}"
             raise TypeError(msg)
@@ -393,33 +413,23 @@ class VectorField(_Field):
 
     def divergence(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
         """Divergence (see :func:`fieldgrad.divergence`)."""
-        from .operators import divergence
-
-        return divergence(self, order=order, engine=engine)
+        return _method("divergence")(self, order=order, engine=engine)
 
     def norm(self, *, ord: Any = 2) -> ScalarField:
         """Pointwise norm of the components, ord in {1, 2, inf}."""
-        from .operators import vector_norm
-
-        return vector_norm(self, ord=ord)
+        return _method("vector_norm")(self, ord=ord)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Components at points in grid coordinates: shape ``(..., ndim)``."""
-        from .operators import interpolate
-
-        return interpolate(self, points, method=method)
+        return _method("interpolate")(self, points, method=method)
 
     def interpolator(self, *, method: str = "linear") -> Any:
         """An :class:`~fieldgrad.operators.Interpolator` of the components."""
-        from .operators import Interpolator
-
-        return Interpolator(self, method=method)
+        return _method("Interpolator")(self, method=method)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the vector field over its norm (see :mod:`fieldgrad.plotting`)."""
-        from .plotting import plot_field
-
-        return plot_field(self, ax=ax, **kwargs)
+        return _method("plot")(self, ax=ax, **kwargs)
 
 
 def open_field(path: str | Path) -> ScalarField | VectorField:
@@ -443,8 +453,6 @@ def open_field(path: str | Path) -> ScalarField | VectorField:
     """
     import xarray as xr
 
-    from .xarray_support import field_from_dataarray
-
     path = Path(path)
     if not path.is_file():
         msg = f"path must be an existing netCDF file, got {str(path)!r}"
@@ -456,7 +464,7 @@ def open_field(path: str | Path) -> ScalarField | VectorField:
         msg = f"cannot read {str(path)!r} as a netCDF field: {type(err).__name__}: {err}"
         raise ValueError(msg) from None
     try:
-        return field_from_dataarray(da)
+        return _method("from_dataarray")(da)
     except (TypeError, ValueError) as err:
         msg = f"{str(path)!r}: {err}"
         raise ValueError(msg) from None

@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .fields import COMPONENT_DIM, FIELD_ATTR, GRID_ATTR, ScalarField, VectorField
+from .fields import (
+    COMPONENT_DIM,
+    FIELD_ATTR,
+    GRID_ATTR,
+    ScalarField,
+    VectorField,
+    register_method,
+)
 from .grids import EARTH_RADIUS, Grid, SphereSurface
 
 __all__ = ["field_from_dataarray", "FieldgradAccessor", "known_dims"]
@@ -149,6 +156,7 @@ def _magnitude_and_units(da: xr.DataArray) -> tuple[Any, str | None]:
     return data, da.attrs.get("units")
 
 
+@register_method("from_dataarray")
 def field_from_dataarray(da: xr.DataArray) -> ScalarField | VectorField:
     """A ScalarField (or VectorField, with a ``component`` dimension) from a DataArray.
 

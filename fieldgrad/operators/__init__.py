@@ -1,9 +1,10 @@
 """Differential operators on fields: gradient, gradient norm, divergence, Laplacian."""
 
+from collections.abc import Callable
 from typing import Any
 
 from ..discretization import check_ord, component_norm
-from ..fields import ScalarField, VectorField
+from ..fields import ScalarField, VectorField, register_method
 from .differential import divergence, gradient, gradient_norm, laplacian
 from .interpolation import Interpolator, interpolate
 from .sparse import laplacian_matrix
@@ -24,6 +25,19 @@ def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
     comps = [field.data[i] for i in range(field.grid.ndim)]
     return ScalarField(field.grid, component_norm(comps, check_ord(ord)), units=field.units)
 
+
+# The field methods (f.gradient(), v.norm(), ...) hand off to these.
+_FIELD_METHODS: dict[str, Callable[..., Any]] = {
+    "gradient": gradient,
+    "gradient_norm": gradient_norm,
+    "divergence": divergence,
+    "laplacian": laplacian,
+    "interpolate": interpolate,
+    "Interpolator": Interpolator,
+    "vector_norm": vector_norm,
+}
+for _name, _func in _FIELD_METHODS.items():
+    register_method(_name)(_func)
 
 __all__ = [
     "Interpolator",

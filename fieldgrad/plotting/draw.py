@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
-from ..fields import ScalarField, VectorField
+from ..fields import ScalarField, VectorField, register_method
 from .pictures import PICTURES, Picture, cell_corners
 
 __all__ = ["plot_field", "plot_sphere_3d"]
@@ -189,6 +189,7 @@ def _colorbar(ax: Any, mappable: Any, label: str, pic: Picture, *, geo: bool) ->
     return bar
 
 
+@register_method("plot")
 def plot_field(
     field: ScalarField | VectorField,
     ax: Any = None,
