@@ -18,38 +18,38 @@ import numpy as np
 from ..grids.base import Grid
 from ..operators.stencils import extend
 
-__all__ = ["FieldSampler"]
+__all__ = ["FieldSampler", "locate"]
 
 #: Relative tolerance for an evenly spaced (extended) axis.
 _UNIFORM_RTOL = 1e-9
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def locate(x, a, shape, origin, step, coords):  # pragma: no cover
+    """The interval of an extended axis ``a`` holding ``x``: its lower index and
+    the fraction of the way to the next point (outside [0, 1] beyond the outermost
+    points, where the table has no ghosts)."""
+    size = shape[a]
+    if size == 1:
+        return 0, 0.0
+    if step[a] > 0:
+        t = (x - origin[a]) / step[a]
+        i = min(max(int(math.floor(t)), 0), size - 2)
+        return i, t - i
+    c = coords[a]
+    i = min(max(np.searchsorted(c, x, side="right") - 1, 0), size - 2)
+    return i, (x - c[i]) / (c[i + 1] - c[i])
 
 
 @numba.njit(cache=True, nogil=True)
 def _multilinear(table, shape, strides, origin, step, coords, pts, out):  # pragma: no cover
     n, ndim = pts.shape
     ncomp = table.shape[1]
-    index = np.empty(ndim, dtype=np.int64)
     frac = np.empty(ndim)
     for k in range(n):
         base = 0
         for a in range(ndim):
-            size = shape[a]
-            if size == 1:
-                index[a] = 0
-                frac[a] = 0.0
-                continue
-            x = pts[k, a]
-            if step[a] > 0:
-                t = (x - origin[a]) / step[a]
-                i = int(math.floor(t))
-                i = min(max(i, 0), size - 2)
-                frac[a] = t - i
-            else:
-                c = coords[a]
-                i = np.searchsorted(c, x, side="right") - 1
-                i = min(max(i, 0), size - 2)
-                frac[a] = (x - c[i]) / (c[i + 1] - c[i])
-            index[a] = i
+            i, frac[a] = locate(pts[k, a], a, shape, origin, step, coords)
             base += i * strides[a]
         for q in range(ncomp):
             out[k, q] = 0.0
