@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_nonnegative
+from .._checks import check_nonnegative, check_positive
 from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
+from .deposition import UPTAKE_LAWS, CloudInCell
 from .sampling import FieldSampler
 
 __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
@@ -71,7 +72,20 @@ class ChemotaxisAgents:
     Agents that would leave the domain stop at its boundary: their
     coordinates are clipped to the grid's bounds (``boundary="stop"``), or
     they are removed from the simulation (``boundary="remove"``: they stay
-    where they left and are marked inactive).  No position is ever nan.
+    where they left, are marked inactive and in :attr:`removed`, and no
+    longer exchange with the field).  No position is ever nan: an agent
+    whose drift is not finite (a nan or inf in the field next to it) does
+    not move that step, and :attr:`stalled` counts such steps per agent.
+
+    Agents may also change the field (:meth:`exchange`): each releases
+    ``secretion`` (amount / time) and takes up at the rate ``q(c)`` of
+    ``uptake_law`` at the value ``c`` it samples: ``"linear"`` (default)
+    ``q = uptake * c`` (``uptake`` a volume cleared per time),
+    ``"saturating"`` ``q = uptake * c / (half_saturation + c)``
+    (Michaelis-Menten, ``uptake`` the maximal amount / time) or
+    ``"constant"`` ``q = uptake``.  The exchange is conservative on every
+    grid (cloud-in-cell weights and the true cell volumes) and never drives
+    a concentration below 0.
 
     Parameters
     ----------
@@ -95,11 +109,25 @@ class ChemotaxisAgents:
         A second field to climb (haptotaxis), on the same grid.
     haptotaxis : float, keyword-only
         Haptotactic coefficient ``rho >= 0``.
+    secretion, uptake : float or array_like of shape (n,), keyword-only
+        Release rate (amount / time) and uptake coefficient, ``>= 0``, the
+        same for all agents or one per agent (agents added later copy the
+        last agent's).
+    uptake_law : {"linear", "saturating", "constant"}, keyword-only
+        How the uptake rate depends on the local value (see above).
+    half_saturation : float, keyword-only
+        ``K > 0`` of the saturating law.
 
     Attributes
     ----------
     active : ndarray of bool
         Which agents still move.
+    removed : ndarray of bool
+        Which agents left through an open side (``boundary="remove"``).
+    stalled : ndarray of int
+        Steps each agent stood still because its drift was not finite.
+    last_exchange : dict
+        Amounts ``"secreted"`` and ``"taken"`` by the last :meth:`exchange`.
 
     Examples
     --------
@@ -132,6 +160,10 @@ class ChemotaxisAgents:
         boundary: str = "stop",
         fibronectin: ScalarField | None = None,
         haptotaxis: float = 0.0,
+        secretion: Any = 0.0,
+        uptake: Any = 0.0,
+        uptake_law: str = "linear",
+        half_saturation: float = 1.0,
     ) -> None:
         if not isinstance(field, ScalarField):
             msg = f"field must be a ScalarField, got {type(field).__name__}"
@@ -146,6 +178,11 @@ class ChemotaxisAgents:
         self.haptotaxis = check_nonnegative("haptotaxis", haptotaxis)
         self.boundary = boundary
         self.order = order
+        if uptake_law not in UPTAKE_LAWS:
+            msg = f"uptake_law must be one of {tuple(UPTAKE_LAWS)}, got {uptake_law!r}"
+            raise ValueError(msg)
+        self.uptake_law = uptake_law
+        self.half_saturation = check_positive("half_saturation", half_saturation)
         self.rng = np.random.default_rng(seed)
         ncart = len(self.grid.to_cartesian(*[x[:1] for x in self.grid.coords.values()]))
         self._ncart = ncart
@@ -156,6 +193,12 @@ class ChemotaxisAgents:
         self._order_age = 0
         self._positions = self._check_positions(positions)
         self.active = np.ones(len(self._positions), dtype=bool)
+        self.removed = np.zeros(self.n, dtype=bool)
+        self.stalled = np.zeros(self.n, dtype=np.int64)
+        self.secretion = self._rates("secretion", secretion, self.n)
+        self.uptake = self._rates("uptake", uptake, self.n)
+        self.last_exchange: dict[str, float] = {}
+        self._cic: CloudInCell | None = None
         self._haptotactic: np.ndarray | None = None
         if fibronectin is not None:
             self._haptotactic = self._cartesian_gradient(self._check_field(fibronectin))
@@ -184,6 +227,20 @@ class ChemotaxisAgents:
             msg = "positions must be finite"
             raise ValueError(msg)
         return check_points(self.grid, pts).reshape(-1, ndim)
+
+    @staticmethod
+    def _rates(name: str, value: Any, n: int) -> float | np.ndarray:
+        """A rate per agent: a number, or one finite value >= 0 per agent."""
+        arr = np.asarray(value, dtype=float)
+        if arr.ndim == 0:
+            return check_nonnegative(name, float(arr))
+        if arr.shape != (n,):
+            msg = f"{name} must be a number or one value per agent, shape ({n},), got {arr.shape}"
+            raise ValueError(msg)
+        if not np.all(np.isfinite(arr) & (arr >= 0)):
+            msg = f"{name} must be finite and >= 0 for every agent, got {arr[~(arr >= 0)][:3]}"
+            raise ValueError(msg)
+        return arr.copy()
 
     # --------------------------------------------------------------- fields
     def _cartesian_gradient(self, field: ScalarField) -> np.ndarray:
@@ -339,12 +396,20 @@ class ChemotaxisAgents:
         everyone = idx.size == self.n
         pts = self._positions if everyone else self._positions[idx]
         if self._plane and self._drift.uniform:
-            # fast path: one compiled pass (lookup, Euler-Maruyama step, edges) in place
-            noise = self._noise(pts, dt) if self.motility > 0 else np.zeros_like(pts)
-            left = self._drift.advance_plane(pts, dt, noise, self._cell_order(pts, everyone))
+            # fast path: one compiled parallel pass (lookup, noise, step, edges) in place
+            key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
+            left, stalled = self._drift.advance_plane(
+                pts,
+                dt,
+                noise=math.sqrt(2 * self.motility * dt),
+                key=key,
+                order=self._cell_order(pts, everyone),
+            )
             new = pts
         else:
             move = self._velocity(pts)
+            stalled = ~np.all(np.isfinite(move), axis=1)
+            move[stalled] = 0.0
             move *= dt
             if self.motility > 0:
                 move += self._noise(pts, dt)
@@ -354,13 +419,63 @@ class ChemotaxisAgents:
                 xyz = self.cartesian(pts) + move
                 new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1).reshape(len(pts), -1)
             new, left = self._into_domain(new)
+            new[stalled] = pts[stalled]
+            left &= ~stalled
         if everyone:
             self._positions = new
         else:
             self._positions[idx] = new
+        self.stalled[idx[stalled]] += 1
         if self.boundary == "remove":
             self.active[idx[left]] = False
+            self.removed[idx[left]] = True
         return self.positions
+
+    def exchange(self, field: ScalarField, dt: float) -> ScalarField:
+        """Secrete and take up for a time ``dt``: the field after the agents' exchange.
+
+        Each agent not removed (stopped ones too) releases ``secretion * dt``
+        and asks for ``q(c) * dt``, ``q`` by ``uptake_law``
+        (:data:`~fieldgrad.biology.deposition.UPTAKE_LAWS`) at the value ``c``
+        it samples; both are spread over the cells around it with
+        cloud-in-cell weights and the true cell volumes
+        (:class:`~fieldgrad.biology.deposition.CloudInCell`), so the total
+        ``sum c V`` changes by exactly ``secreted - taken``.  A cell asked for
+        more than it holds gives all it holds, shared in proportion, and is
+        left at 0.  An agent that samples a non-finite value takes nothing.
+        :attr:`last_exchange` holds the amounts ``"secreted"`` and ``"taken"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> disk = fg.PolarGrid(radius=(0, 1), shape=(16, 32))
+        >>> c = fg.ScalarField(disk, np.ones(disk.shape))
+        >>> agents = ChemotaxisAgents(c, [[0.0, 0.0], [0.5, 1.0]], 0.0, secretion=2.0)
+        >>> after = agents.exchange(c, dt=0.5)       # two agents release 1 each
+        >>> bool(np.isclose(((after.data - 1) * disk.cell_volumes()).sum(), 2.0))
+        True
+        >>> agents.last_exchange
+        {'secreted': 2.0, 'taken': 0.0}
+        """
+        field = self._check_field(field, "field")
+        dt = check_positive("dt", dt)
+        if self._cic is None:
+            self._cic = CloudInCell(self.grid)
+        c = np.ascontiguousarray(np.asarray(field.compute().data, dtype=float)).ravel()
+        ex = self._cic.exchange_checked(
+            c,
+            self._positions,
+            self.secretion,
+            self.uptake,
+            dt,
+            law=self.uptake_law,
+            half_saturation=self.half_saturation,
+            present=~self.removed,
+        )
+        self.last_exchange = {"secreted": ex.secreted, "taken": ex.taken}
+        return ScalarField(self.grid, ex.concentration, name=field.name, units=field.units)
 
     def add(self, positions: Any) -> np.ndarray:
         """Add agents (e.g. new sprouts); returns their indices.
@@ -377,8 +492,14 @@ class ChemotaxisAgents:
         """
         pts = self._check_positions(positions)
         start = self.n
+        for name in ("secretion", "uptake"):
+            rate = getattr(self, name)
+            if isinstance(rate, np.ndarray):  # one per agent: the new ones copy the last
+                setattr(self, name, np.concatenate([rate, np.full(len(pts), rate[-1])]))
         self._positions = np.concatenate([self._positions, pts])
         self.active = np.concatenate([self.active, np.ones(len(pts), dtype=bool)])
+        self.removed = np.concatenate([self.removed, np.zeros(len(pts), dtype=bool)])
+        self.stalled = np.concatenate([self.stalled, np.zeros(len(pts), dtype=np.int64)])
         return np.arange(start, self.n)
 
     def stop(self, indices: Any) -> None:

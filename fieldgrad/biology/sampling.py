@@ -22,6 +22,8 @@ __all__ = ["FieldSampler", "locate"]
 
 #: Relative tolerance for an evenly spaced (extended) axis.
 _UNIFORM_RTOL = 1e-9
+_UNIT = 2.0**-53
+_TWO_PI = 2.0 * math.pi
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -97,20 +99,51 @@ def _bilinear(table, shape, origin, step, pts, out):  # pragma: no cover
             )
 
 
-@numba.njit(cache=True, nogil=True)
-def _advance_plane(table, shape, origin, step, pos, order, dt, noise, lo, hi, periodic, left):
+@numba.njit(cache=True, nogil=True, inline="always")
+def _mix(x):  # pragma: no cover
+    # splitmix64: a counter-based generator, so each agent's noise depends only on
+    # (seed, agent) and not on which thread draws it.
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _gaussian_pair(key, k):  # pragma: no cover
+    # Two independent standard normal numbers for agent k (Box-Muller).
+    a = _mix(key ^ _mix(np.uint64(2 * k)))
+    b = _mix(a)
+    u1 = (float(a >> np.uint64(11)) + 1.0) * _UNIT
+    u2 = float(b >> np.uint64(11)) * _UNIT
+    r = math.sqrt(-2.0 * math.log(u1))
+    return r * math.cos(_TWO_PI * u2), r * math.sin(_TWO_PI * u2)
+
+
+@numba.njit(cache=True, parallel=True)
+def _advance_plane(table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, left,
+                   stalled):  # pragma: no cover
     # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place,
-    # visiting the agents in ``order`` (sorted by cell: the table is read locally).
+    # in parallel, visiting the agents in ``order`` (sorted by cell: local reads).
     n1 = shape[1]
-    for m in range(order.shape[0]):
+    for m in numba.prange(order.shape[0]):
         k = order[m]
         b, w00, w01, w10, w11 = _plane_cell(pos[k, 0], pos[k, 1], shape, origin, step)
         vx = w00 * table[b, 0] + w01 * table[b + 1, 0] + w10 * table[b + n1, 0]
         vx += w11 * table[b + n1 + 1, 0]
         vy = w00 * table[b, 1] + w01 * table[b + 1, 1] + w10 * table[b + n1, 1]
         vy += w11 * table[b + n1 + 1, 1]
-        new0 = pos[k, 0] + dt * vx + noise[m, 0]
-        new1 = pos[k, 1] + dt * vy + noise[m, 1]
+        left[k] = False
+        if not (math.isfinite(vx) and math.isfinite(vy)):
+            stalled[k] = True  # a non-finite field next to it: it does not move
+            continue
+        stalled[k] = False
+        new0 = pos[k, 0] + dt * vx
+        new1 = pos[k, 1] + dt * vy
+        if scale > 0.0:
+            g0, g1 = _gaussian_pair(key, k)
+            new0 += scale * g0
+            new1 += scale * g1
         out = False
         if periodic[0]:
             new0 = lo[0] + (new0 - lo[0]) % (hi[0] - lo[0])
@@ -225,17 +258,22 @@ class FieldSampler:
         self,
         positions: np.ndarray,
         dt: float,
-        noise: np.ndarray,
+        *,
+        noise: float = 0.0,
+        key: int = 0,
         order: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Fast path: move 2-D agents in place by ``dt * v + noise`` on a Cartesian grid.
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Fast path: move 2-D agents in place by ``dt * v + noise * N(0, 1)`` on a Cartesian grid.
 
         The sampled arrays must be the two Cartesian drift components on an
-        evenly spaced 2-D Cartesian grid.  Agents are visited in ``order``
-        (default: as stored; :meth:`cell_order` makes the reads local) and
-        take the rows of ``noise`` in that order.  Coordinates are wrapped on
-        periodic axes and clipped to the bounds on the others; returns who
-        was clipped.
+        evenly spaced 2-D Cartesian grid.  Agents are moved in parallel,
+        visited in ``order`` (default: as stored; :meth:`cell_order` makes
+        the reads local).  The normal numbers come from a counter-based
+        generator (splitmix64 and Box-Muller) keyed by ``key`` and the
+        agent's index, so they do not depend on the number of threads.
+        Coordinates are wrapped on periodic axes and clipped to the bounds on
+        the others.  An agent whose drift is not finite (a nan in the field
+        next to it) does not move.  Returns who was clipped and who stalled.
 
         Examples
         --------
@@ -245,8 +283,8 @@ class FieldSampler:
         >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
         >>> drift = FieldSampler(grid, [np.ones(grid.shape), np.zeros(grid.shape)])
         >>> pos = np.array([[0.5, 0.5], [0.95, 0.5]])
-        >>> drift.advance_plane(pos, 0.1, np.zeros_like(pos))
-        array([False,  True])
+        >>> drift.advance_plane(pos, 0.1)
+        (array([False,  True]), array([False, False]))
         >>> pos
         array([[0.6, 0.5],
                [1. , 0.5]])
@@ -254,6 +292,7 @@ class FieldSampler:
         if order is None:
             order = np.arange(len(positions))
         left = np.zeros(len(positions), dtype=bool)
+        stalled = np.zeros(len(positions), dtype=bool)
         bounds = np.array(self.grid.bounds, dtype=float)
         _advance_plane(
             self.table,
@@ -263,10 +302,12 @@ class FieldSampler:
             positions,
             np.asarray(order, dtype=np.int64),
             float(dt),
-            noise,
+            float(noise),
+            np.uint64(key),
             bounds[:, 0].copy(),
             bounds[:, 1].copy(),
             np.array(self.grid.periodic),
             left,
+            stalled,
         )
-        return left
+        return left, stalled
