@@ -231,7 +231,11 @@ class ChemotaxisAgents:
     @staticmethod
     def _rates(name: str, value: Any, n: int) -> float | np.ndarray:
         """A rate per agent: a number, or one finite value >= 0 per agent."""
-        arr = np.asarray(value, dtype=float)
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            msg = f"{name} must be a number or one number per agent, got {value!r}"
+            raise TypeError(msg) from None
         if arr.ndim == 0:
             return check_nonnegative(name, float(arr))
         if arr.shape != (n,):

@@ -276,3 +276,74 @@ def test_bad_input_gets_clear_errors():
         agents.step(-1.0)
     with pytest.raises(ValueError, match="steps"):
         agents.run(1.5, 1.0)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_nan_in_the_field_stalls_the_agents_next_to_it(fast):
+    """A nan next to an agent must not turn its position into nan: it stands
+    still that step and is counted; agents elsewhere move as before."""
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
+    data = np.array(linear(grid, (1, 0)).data)
+    data[8, 8] = np.nan
+    field = fg.ScalarField(grid, data)
+    x = grid.coords["x"]
+    start = np.array([[x[8], x[8]], [0.2, 0.2]])
+    agents = ChemotaxisAgents(field, start, CHI, motility=1e-4, seed=0)
+    agents._plane = agents._plane and fast
+    for _ in range(3):
+        pos = agents.step(1.0)
+    assert np.all(np.isfinite(pos))
+    assert np.array_equal(pos[0], start[0])
+    assert agents.stalled.tolist() == [3, 0]
+    assert not np.allclose(pos[1], start[1])
+
+
+def test_agents_leaving_through_an_open_side_are_removed_and_counted():
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
+    agents = ChemotaxisAgents(
+        linear(grid, (1, 0)), [[0.95, 0.5], [0.1, 0.5]], 1.0, boundary="remove", secretion=1.0
+    )
+    agents.step(0.1)
+    assert agents.removed.tolist() == [True, False] and int(agents.removed.sum()) == 1
+    zero = fg.ScalarField(grid, np.zeros(grid.shape))
+    agents.exchange(zero, 1.0)
+    assert agents.last_exchange["secreted"] == pytest.approx(1.0)  # the removed one is gone
+
+
+def test_secretion_and_uptake_per_agent_and_after_add():
+    grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+    c = fg.ScalarField(grid, np.ones(grid.shape))
+    agents = ChemotaxisAgents(c, [[0.0, 0.0], [0.5, 1.0]], 0.0, secretion=[1.0, 2.0])
+    agents.add([[0.3, 2.0]])
+    assert agents.secretion.tolist() == [1.0, 2.0, 2.0]
+    after = agents.exchange(c, dt=0.5)
+    added = ((after.data - c.data) * grid.cell_volumes()).sum()
+    assert added == pytest.approx(2.5, rel=1e-12) == agents.last_exchange["secreted"]
+    saturating = ChemotaxisAgents(
+        c, [[0.5, 1.0]], 0.0, uptake=2.0, uptake_law="saturating", half_saturation=3.0
+    )
+    saturating.exchange(c, dt=0.01)  # asks less than the cells hold
+    assert saturating.last_exchange["taken"] == pytest.approx(2.0 * 1 / (3 + 1) * 0.01, rel=1e-12)
+
+
+def test_bad_rates_get_clear_errors():
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+    field = linear(grid)
+    ok = [[0.5, 0.5], [0.2, 0.2]]
+    with pytest.raises(ValueError, match="secretion must be >= 0"):
+        ChemotaxisAgents(field, ok, 1.0, secretion=-1.0)
+    with pytest.raises(ValueError, match="uptake must be finite and >= 0"):
+        ChemotaxisAgents(field, ok, 1.0, uptake=[1.0, np.nan])
+    with pytest.raises(ValueError, match=r"secretion must be a number or one value per agent"):
+        ChemotaxisAgents(field, ok, 1.0, secretion=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="uptake_law"):
+        ChemotaxisAgents(field, ok, 1.0, uptake_law="hill")
+    with pytest.raises(ValueError, match="half_saturation"):
+        ChemotaxisAgents(field, ok, 1.0, half_saturation=0.0)
+    with pytest.raises(TypeError, match="secretion"):
+        ChemotaxisAgents(field, ok, 1.0, secretion="lots")
+    agents = ChemotaxisAgents(field, ok, 1.0)
+    with pytest.raises(ValueError, match="dt"):
+        agents.exchange(field, 0.0)
+    with pytest.raises(TypeError, match="field"):
+        agents.exchange(field.data, 1.0)
