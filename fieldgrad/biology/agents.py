@@ -477,6 +477,7 @@ class ChemotaxisAgents:
             law=self.uptake_law,
             half_saturation=self.half_saturation,
             present=~self.removed,
+            order=self._order if self._order is not None and len(self._order) == self.n else None,
         )
         self.last_exchange = {"secreted": ex.secreted, "taken": ex.taken}
         return ScalarField(self.grid, ex.concentration, name=field.name, units=field.units)
