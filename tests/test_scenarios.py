@@ -38,6 +38,12 @@ REQUIRED_ROWS = {
         "fraction_of_sprouts_reaching_tumour",
         "mean_tip_speed_over_chi_grad_c",
         "steady_profile_max_rel_error",
+        "vegf_mass_budget_window",
+        "vegf_mass_budget_disk",
+    },
+    "agents_vs_continuum": {
+        "l1_histogram_vs_boltzmann",
+        "l1_histogram_vs_pde_solve_at_t",
     },
     "vegf_gradient": {
         "max_rel_error_profile_3d",
