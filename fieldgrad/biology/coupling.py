@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,27 +50,32 @@ class Coupled:
     (1.0, 1.0)
     """
 
-    def __init__(self, final: Any, names: tuple[str, ...], grid: Any, agents: ChemotaxisAgents):
+    def __init__(
+        self, final: Any, names: tuple[str, ...], grid: Any, agents: list[ChemotaxisAgents]
+    ) -> None:
         self.final = final
         self._names, self._grid, self._agents = names, grid, agents
         self.times: np.ndarray = np.zeros(0)
         self.secreted: np.ndarray = np.zeros(0)
         self.taken: np.ndarray = np.zeros(0)
         self._fields: list[list[np.ndarray]] = []
-        self._positions: list[np.ndarray] = []
-        self._active: list[np.ndarray] = []
+        self._positions: list[list[np.ndarray]] = []
+        self._active: list[list[np.ndarray]] = []
 
     def _record(self, t: float, state: dict[str, ScalarField], secreted: float, taken: float):
         self.times = np.append(self.times, t)
         self.secreted = np.append(self.secreted, secreted)
         self.taken = np.append(self.taken, taken)
         self._fields.append([np.array(state[k].data, dtype=float) for k in self._names])
-        self._positions.append(self._agents.positions)
-        self._active.append(self._agents.active.copy())
+        self._positions.append([a.positions for a in self._agents])
+        self._active.append([a.active.copy() for a in self._agents])
 
     def to_xarray(self) -> Any:
         """One ``xarray.Dataset``: the fields ``(time, *axes)``, the agents' ``position``
         ``(time, agent, coordinate)`` and ``active``, and ``secreted`` and ``taken``.
+
+        With several populations the second one's are ``position_1`` and
+        ``active_1`` over the dimension ``agent_1``, and so on.
 
         Examples
         --------
@@ -96,23 +102,24 @@ class Coupled:
                 coords={"time": self.times, **template.coords},
                 attrs=template.attrs,
             )
-        variables["position"] = xr.DataArray(
-            np.stack(self._positions), dims=("time", "agent", "coordinate")
-        )
-        variables["active"] = xr.DataArray(np.stack(self._active), dims=("time", "agent"))
+        coords: dict[str, Any] = {"time": self.times, "coordinate": list(grid.axes)}
+        for p in range(len(self._agents)):
+            tail = f"_{p}" if p else ""
+            variables[f"position{tail}"] = xr.DataArray(
+                np.stack([x[p] for x in self._positions]),
+                dims=("time", f"agent{tail}", "coordinate"),
+            )
+            variables[f"active{tail}"] = xr.DataArray(
+                np.stack([x[p] for x in self._active]), dims=("time", f"agent{tail}")
+            )
+            coords[f"agent{tail}"] = np.arange(self._positions[0][p].shape[0])
         variables["secreted"] = xr.DataArray(self.secreted, dims=("time",))
         variables["taken"] = xr.DataArray(self.taken, dims=("time",))
-        return xr.Dataset(
-            variables,
-            coords={
-                "time": self.times,
-                "agent": np.arange(self._positions[0].shape[0]),
-                "coordinate": list(grid.axes),
-            },
-        )
+        return xr.Dataset(variables, coords=coords)
 
     def __repr__(self) -> str:
-        return f"Coupled(times={len(self.times)}, fields={self._names}, agents={self._agents.n})"
+        n = [a.n for a in self._agents]
+        return f"Coupled(times={len(self.times)}, fields={self._names}, agents={n})"
 
 
 def _as_dict(state: Any) -> tuple[dict[str, ScalarField], bool]:
@@ -125,7 +132,7 @@ def _as_dict(state: Any) -> tuple[dict[str, ScalarField], bool]:
 
 
 def couple(
-    agents: ChemotaxisAgents,
+    agents: ChemotaxisAgents | Sequence[ChemotaxisAgents],
     equation: pde.Equation,
     state: Any,
     t_end: float,
@@ -151,9 +158,10 @@ def couple(
 
     Parameters
     ----------
-    agents : ChemotaxisAgents
+    agents : ChemotaxisAgents or sequence of them
         Agents on the state's grid; they climb, secrete into and take up
-        from ``state[field]``.
+        from ``state[field]``.  Several populations (tumour cells, tips,
+        vessels) exchange one after the other and move together.
     equation : fieldgrad.pde.Equation
         E.g. ``pde.Diffusion(D, decay=lam)`` or ``pde.KellerSegel(...)``.
     state : ScalarField or dict of ScalarField
@@ -195,9 +203,11 @@ def couple(
     >>> bool(np.isclose(total, np.pi - run.taken[-1], rtol=1e-5))
     True
     """
-    if not isinstance(agents, ChemotaxisAgents):
-        msg = f"agents must be ChemotaxisAgents, got {type(agents).__name__}"
-        raise TypeError(msg)
+    populations = [agents] if isinstance(agents, ChemotaxisAgents) else list(agents or [None])
+    for a in populations:
+        if not isinstance(a, ChemotaxisAgents):
+            msg = f"agents must be ChemotaxisAgents or a sequence of them, got {type(a).__name__}"
+            raise TypeError(msg)
     if splitting not in SPLITTINGS:
         msg = f"splitting must be one of {tuple(SPLITTINGS)}, got {splitting!r}"
         raise ValueError(msg)
@@ -211,9 +221,10 @@ def couple(
         msg = f"field must name one of the state's fields {tuple(fields)}, got {field!r}"
         raise ValueError(msg)
     grid = fields[field].grid
-    if grid != agents.grid:
-        msg = f"state must live on the agents' grid {agents.grid!r}, got {grid!r}"
-        raise ValueError(msg)
+    for a in populations:
+        if grid != a.grid:
+            msg = f"state must live on the agents' grid {a.grid!r}, got {grid!r}"
+            raise ValueError(msg)
     steps = max(1, math.ceil(t_end / dt - 1e-9))
     every = 1 if save_every is None else max(1, round(check_positive("save_every", save_every) / dt))
 
@@ -227,11 +238,17 @@ def couple(
 
     def exchange(current: dict[str, ScalarField], span: float) -> None:
         nonlocal secreted, taken
-        current[field] = agents.exchange(current[field], span)
-        secreted += agents.last_exchange["secreted"]
-        taken += agents.last_exchange["taken"]
+        for a in populations:
+            current[field] = a.exchange(current[field], span)
+            secreted += a.last_exchange["secreted"]
+            taken += a.last_exchange["taken"]
 
-    result = Coupled(None, tuple(fields), grid, agents)
+    def move(current: dict[str, ScalarField], span: float) -> None:
+        for a in populations:
+            a.update_field(current[field])
+            a.step(span)
+
+    result = Coupled(None, tuple(fields), grid, populations)
     secreted = taken = 0.0
     t = 0.0
     result._record(0.0, fields, 0.0, 0.0)
@@ -240,18 +257,17 @@ def couple(
         if splitting == "strang":
             fields = evolve(fields, h / 2)
             exchange(fields, h / 2)
-            agents.update_field(fields[field])
-            agents.step(h)
+            move(fields, h)
             exchange(fields, h / 2)
             fields = evolve(fields, h / 2)
         else:
             exchange(fields, h)
-            agents.update_field(fields[field])
-            agents.step(h)
+            move(fields, h)
             fields = evolve(fields, h)
         t = t_end if k == steps else t + h
         if k % every == 0 or k == steps:
             result._record(t, fields, secreted, taken)
-    agents.update_field(fields[field])
+    for a in populations:
+        a.update_field(fields[field])
     result.final = fields[field] if single else fields
     return result
