@@ -12,14 +12,15 @@ from .. import pde
 from .._checks import check_positive
 from ..fields import ScalarField
 from .agents import ChemotaxisAgents
+from .diffusion import Diffusion
 
 __all__ = ["Coupled", "couple", "SPLITTINGS"]
 
 #: Operator splittings of :func:`couple` (P: the equation, E: the agents'
 #: secretion and uptake, M: the agents move in the current field).
 SPLITTINGS = {
-    "strang": "P(dt/2) E(dt/2) M(dt) E(dt/2) P(dt/2), second order",
-    "lie": "E(dt) M(dt) P(dt), first order",
+    "strang": "E(dt/2) P(dt/2) M(dt) P(dt/2) E(dt/2), second order",
+    "lie": "E(dt) P(dt) M(dt), first order",
 }
 
 
@@ -133,7 +134,7 @@ def _as_dict(state: Any) -> tuple[dict[str, ScalarField], bool]:
 
 def couple(
     agents: ChemotaxisAgents | Sequence[ChemotaxisAgents],
-    equation: pde.Equation,
+    equation: pde.Equation | Diffusion,
     state: Any,
     t_end: float,
     dt: float,
@@ -143,16 +144,19 @@ def couple(
     save_every: float | None = None,
     method: str = "auto",
     rtol: float = 1e-6,
+    adaptive: bool = True,
 ) -> Coupled:
     """Step agents and a :mod:`fieldgrad.pde` equation together from 0 to ``t_end``.
 
     Operator splitting with fixed steps ``dt`` (the last one shortened to
-    end at ``t_end``).  ``"strang"`` (default, second order in ``dt``): half a
-    step of the equation (:func:`fieldgrad.pde.solve`), the agents' secretion
-    and uptake for ``dt / 2`` (:meth:`ChemotaxisAgents.exchange`), the agents
-    move for ``dt`` in the current field, exchange for ``dt / 2``, half a
-    step of the equation.  ``"lie"`` (first order): exchange ``dt``, move
-    ``dt``, equation ``dt``.  The equation's own steps are adaptive within
+    end at ``t_end``).  ``"strang"`` (default, second order in ``dt``): the
+    agents' secretion and uptake for ``dt / 2``
+    (:meth:`ChemotaxisAgents.exchange`), half a step of the equation
+    (:func:`fieldgrad.pde.solve`), the agents move for ``dt`` in that field,
+    half a step of the equation, exchange for ``dt / 2``.  ``"lie"`` (first
+    order): exchange ``dt``, equation ``dt``, move ``dt``.  The agents move
+    in a field the equation has just smoothed, never right after their own
+    deposits (a cell an agent has just emptied would pull it away).  The equation's own steps are adaptive within
     each split step (``rtol``).  Uptake never drives a concentration below
     0: a cell gives at most what it holds.
 
@@ -162,8 +166,13 @@ def couple(
         Agents on the state's grid; they climb, secrete into and take up
         from ``state[field]``.  Several populations (tumour cells, tips,
         vessels) exchange one after the other and move together.
-    equation : fieldgrad.pde.Equation
-        E.g. ``pde.Diffusion(D, decay=lam)`` or ``pde.KellerSegel(...)``.
+    equation : fieldgrad.pde.Equation or fieldgrad.biology.Diffusion
+        E.g. ``pde.Diffusion(D, decay=lam)`` or ``pde.KellerSegel(...)``; or
+        the implicit :class:`~fieldgrad.biology.Diffusion` model (one
+        backward-Euler or Crank-Nicolson step per split step, factorised
+        once per step size: cheap for many short runs, and backward Euler
+        keeps the concentration >= 0 after sharp deposits), for a single
+        field.
     state : ScalarField or dict of ScalarField
         The initial state.
     t_end, dt : float
@@ -175,8 +184,10 @@ def couple(
         See :data:`SPLITTINGS`.
     save_every : float, optional, keyword-only
         Interval between records (rounded to whole steps); default every step.
-    method, rtol : keyword-only
-        Passed to :func:`fieldgrad.pde.solve`.
+    method, rtol, adaptive : keyword-only
+        Passed to :func:`fieldgrad.pde.solve`; ``adaptive=False`` takes one
+        step of the equation per split step (cheapest; the splitting error
+        and the method's own are then of the same order).
 
     Returns
     -------
@@ -228,9 +239,21 @@ def couple(
     steps = max(1, math.ceil(t_end / dt - 1e-9))
     every = 1 if save_every is None else max(1, round(check_positive("save_every", save_every) / dt))
 
+    if isinstance(equation, Diffusion):
+        if not single or equation.grid != grid:
+            msg = "a biology.Diffusion model needs a single ScalarField state on its own grid"
+            raise ValueError(msg)
+    elif not isinstance(equation, pde.Equation):
+        msg = f"equation must be a fieldgrad.pde equation or a biology.Diffusion, got {equation!r}"
+        raise TypeError(msg)
+
     def evolve(current: dict[str, ScalarField], span: float) -> dict[str, ScalarField]:
+        if isinstance(equation, Diffusion):
+            return {field: equation.step(current[field], span)}
         given = current[field] if single else current
-        sol = pde.solve(equation, given, span, dt=span, method=method, rtol=rtol)
+        sol = pde.solve(
+            equation, given, span, dt=span, method=method, rtol=rtol, adaptive=adaptive
+        )
         if sol.status != "success":
             msg = f"the equation failed between split steps: {sol.message}"
             raise RuntimeError(msg)
@@ -255,15 +278,15 @@ def couple(
     for k in range(1, steps + 1):
         h = min(dt, t_end - t)
         if splitting == "strang":
-            fields = evolve(fields, h / 2)
             exchange(fields, h / 2)
+            fields = evolve(fields, h / 2)
             move(fields, h)
-            exchange(fields, h / 2)
             fields = evolve(fields, h / 2)
+            exchange(fields, h / 2)
         else:
             exchange(fields, h)
-            move(fields, h)
             fields = evolve(fields, h)
+            move(fields, h)
         t = t_end if k == steps else t + h
         if k % every == 0 or k == steps:
             result._record(t, fields, secreted, taken)

@@ -83,8 +83,7 @@ def _corners(index, shape, strides, origin, step, coords, pts, cells, weights): 
         _stencil(index, shape, strides, origin, step, coords, pts, k, frac, cells[k], weights[k])
 
 
-@numba.njit(cache=True, parallel=True)
-def _scatter(
+def _scatter_py(
     index, shape, strides, origin, step, coords, pts, order, present, rates, law, half, c, dt,
     buffers, requested, starved,
 ):  # pragma: no cover
@@ -132,8 +131,7 @@ def _scatter(
                     buf[cells[m], 1] += w * take
 
 
-@numba.njit(cache=True, parallel=True)
-def _apply(buffers, c, volumes, out):  # pragma: no cover
+def _apply_py(buffers, c, volumes, out):  # pragma: no cover
     # out = c + (secreted - taken) / V, the uptake of a cell limited to what it holds.
     secreted = 0.0
     taken = 0.0
@@ -157,6 +155,16 @@ def _apply(buffers, c, volumes, out):  # pragma: no cover
         secreted += s
         taken += d
     return secreted, taken
+
+
+# Each kernel twice: parallel for large work, serial below PARALLEL_WORK (where
+# starting the threads costs more than it saves, worse on a busy machine).
+_scatter = numba.njit(cache=True, parallel=True)(_scatter_py)
+_scatter_serial = numba.njit(cache=True)(_scatter_py)
+_apply = numba.njit(cache=True, parallel=True)(_apply_py)
+_apply_serial = numba.njit(cache=True)(_apply_py)
+#: Agents plus cells above which the exchange runs in parallel.
+PARALLEL_WORK = 200_000
 
 
 class Exchange(NamedTuple):
@@ -371,12 +379,13 @@ class CloudInCell:
             rates = np.stack([np.broadcast_to(sec, (n,)), np.broadcast_to(upt, (n,))])
         if present is None:
             present = np.ones(n, dtype=bool)
-        nthreads = numba.get_num_threads()
+        parallel = n + self.grid.size >= PARALLEL_WORK
+        nthreads = numba.get_num_threads() if parallel else 1
         if self._buffers.shape[0] != nthreads:
             self._buffers = np.zeros((nthreads, self.grid.size, 2))
         requested = np.zeros(n)
         starved = np.zeros(n, dtype=bool)
-        _scatter(
+        (_scatter if parallel else _scatter_serial)(
             self._index,
             *self._layout,
             points,
@@ -392,5 +401,6 @@ class CloudInCell:
             starved,
         )
         out = np.empty(self.grid.size)
-        secreted, taken = _apply(self._buffers, c, self.volumes, out)
+        apply = _apply if parallel else _apply_serial
+        secreted, taken = apply(self._buffers, c, self.volumes, out)
         return Exchange(out.reshape(self.grid.shape), secreted, taken, requested, starved)

@@ -120,8 +120,7 @@ def _gaussian_pair(key, k):  # pragma: no cover
     return r * math.cos(_TWO_PI * u2), r * math.sin(_TWO_PI * u2)
 
 
-@numba.njit(cache=True, parallel=True)
-def _advance_plane(table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, left,
+def _advance_plane_py(table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, left,
                    stalled):  # pragma: no cover
     # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place,
     # in parallel, visiting the agents in ``order`` (sorted by cell: local reads).
@@ -158,6 +157,12 @@ def _advance_plane(table, shape, origin, step, pos, order, dt, scale, key, lo, h
         pos[k, 0] = new0
         pos[k, 1] = new1
         left[k] = out
+
+
+_advance_plane = numba.njit(cache=True, parallel=True)(_advance_plane_py)
+_advance_plane_serial = numba.njit(cache=True)(_advance_plane_py)
+#: Agents above which the fast path runs in parallel (below, starting threads costs more).
+PARALLEL_AGENTS = 100_000
 
 
 class FieldSampler:
@@ -294,7 +299,8 @@ class FieldSampler:
         left = np.zeros(len(positions), dtype=bool)
         stalled = np.zeros(len(positions), dtype=bool)
         bounds = np.array(self.grid.bounds, dtype=float)
-        _advance_plane(
+        kernel = _advance_plane if len(order) >= PARALLEL_AGENTS else _advance_plane_serial
+        kernel(
             self.table,
             self.shape,
             self.origin,
