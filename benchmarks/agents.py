@@ -97,15 +97,26 @@ def main() -> None:
         ("fast path, random order", square, c_square, start, True),
         ("fast path, cell order", square, c_square, by_cell, True),
         ("general path, Cartesian", square, c_square, start[:few], False),
-        ("general path, polar", disk, c_disk, np.stack(disk.from_cartesian(*start[:few].T), 1), False),
+        (
+            "general path, polar",
+            disk,
+            c_disk,
+            np.stack(disk.from_cartesian(*start[:few].T), 1),
+            False,
+        ),
     )
-    for label, grid, field, pts, fast in cases:
+    for label, _grid, field, pts, fast in cases:
         agents = ChemotaxisAgents(field, pts, seed=1, **OPTIONS, **EXCHANGE)
         agents._plane = agents._plane and fast  # force the general path for comparison
         per_step = median_seconds(agent_step(agents, field, 0.1), args.steps)
         rate = len(pts) / per_step
-        results[label] = {"agents": len(pts), "seconds_per_step": per_step, "agent_steps_per_second": rate}
-        print(f"{label:26s} {len(pts):8d} agents {per_step * 1e3:9.2f} ms/step {rate:10.3g} agent-steps/s")
+        results[label] = {
+            "agents": len(pts),
+            "seconds_per_step": per_step,
+            "agent_steps_per_second": rate,
+        }
+        print(f"{label:26s} {len(pts):8d} agents {per_step * 1e3:9.2f} ms/step", end=" ")
+        print(f"{rate:10.3g} agent-steps/s")
     positions = np.array(start)
     trivial = median_seconds(lambda: _trivial_pass(positions), args.steps)
     results["trivial parallel pass"] = {
@@ -113,7 +124,8 @@ def main() -> None:
         "seconds_per_step": trivial,
         "agent_steps_per_second": n / trivial,
     }
-    print(f"{'trivial parallel pass':26s} {n:8d} agents {trivial * 1e3:9.2f} ms/pass {n / trivial:10.3g} agents/s")
+    print(f"{'trivial parallel pass':26s} {n:8d} agents {trivial * 1e3:9.2f} ms/pass", end=" ")
+    print(f"{n / trivial:10.3g} agents/s")
     load_after = os.getloadavg()
     best = max(results[k]["agent_steps_per_second"] for k in list(results)[:2])
     print(
@@ -125,8 +137,12 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(
-                {"size": args.size, "threads": numba.get_num_threads(), "load": [load_before, load_after],
-                 "results": results},
+                {
+                    "size": args.size,
+                    "threads": numba.get_num_threads(),
+                    "load": [load_before, load_after],
+                    "results": results,
+                },
                 fh,
                 indent=2,
             )

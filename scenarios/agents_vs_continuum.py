@@ -119,8 +119,12 @@ def _figure(outdir, boltzmann, steady, u_t, transient, l1_steady, l1_transient, 
         (transient, f"agents at t = {T_COMPARE:g}: L1 = {l1_transient:.3f}"),
     )
     for ax, (data, title) in zip(axes.flat, panels, strict=True):
-        top = max(boltzmann.max(), steady.max()) if ax in axes[0] else max(u_t.max(), transient.max())
-        im = ax.imshow(data.T, origin="lower", extent=(0, 1, 0, 1), vmin=0, vmax=top, cmap="viridis")
+        top = (
+            max(boltzmann.max(), steady.max()) if ax in axes[0] else max(u_t.max(), transient.max())
+        )
+        im = ax.imshow(
+            data.T, origin="lower", extent=(0, 1, 0, 1), vmin=0, vmax=top, cmap="viridis"
+        )
         ax.set_title(title, fontsize=10)
         ax.set(xlabel="x", ylabel="y")
         fig.colorbar(im, ax=ax, shrink=0.8, label="fraction of agents per bin")

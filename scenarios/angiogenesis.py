@@ -328,8 +328,12 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
         check("mean_tip_speed_over_chi_grad_c", ratios.mean(), 1.0, rtol=SPEED_RTOL),
         check("steady_profile_max_rel_error", profile_error, 0.0, atol=PROFILE_ATOL),
         check("vegf_mass_budget_window", budget_error(budget), 0.0, atol=BUDGET_ATOL),
-        check("fraction_of_sprouts_reaching_tumour_disk", net_d.perfused_fraction(), 1.0,
-              atol=REACH_ATOL),
+        check(
+            "fraction_of_sprouts_reaching_tumour_disk",
+            net_d.perfused_fraction(),
+            1.0,
+            atol=REACH_ATOL,
+        ),
         check("vegf_mass_budget_disk", budget_error(budget_d), 0.0, atol=BUDGET_ATOL),
     ]
     norm = LogNorm(vmin=0.3, vmax=float(exact.max()))
@@ -381,9 +385,13 @@ def _figure(outdir, grid, steady, exact, settings, ratios, norm) -> None:
         for col, state in enumerate(frames[-2:]):
             _draw_state(axes[row, col], state, norm, net.fusions, tissue, colorbar=col == 1)
         axes[row, 0].text(
-            0.02, 0.02, f"VEGF budget over {HOURS:.0f} h: released {budget['released']:.0f}, "
-            f"taken up {budget['taken']:.0f} ({UNITS}·mm²)", transform=axes[row, 0].transAxes,
-            color="w", fontsize=8,
+            0.02,
+            0.02,
+            f"VEGF budget over {HOURS:.0f} h: released {budget['released']:.0f}, "
+            f"taken up {budget['taken']:.0f} ({UNITS}·mm²)",
+            transform=axes[row, 0].transAxes,
+            color="w",
+            fontsize=8,
         )
     ax = axes[0, 2]
     x = grid.coords["x"]

@@ -126,7 +126,11 @@ class Coupled:
 def _as_dict(state: Any) -> tuple[dict[str, ScalarField], bool]:
     if isinstance(state, ScalarField):
         return {state.name or "c": state}, True
-    if isinstance(state, dict) and state and all(isinstance(v, ScalarField) for v in state.values()):
+    if (
+        isinstance(state, dict)
+        and state
+        and all(isinstance(v, ScalarField) for v in state.values())
+    ):
         return dict(state), False
     msg = f"state must be a ScalarField or a dict of them, got {type(state).__name__}"
     raise TypeError(msg)
@@ -156,9 +160,10 @@ def couple(
     half a step of the equation, exchange for ``dt / 2``.  ``"lie"`` (first
     order): exchange ``dt``, equation ``dt``, move ``dt``.  The agents move
     in a field the equation has just smoothed, never right after their own
-    deposits (a cell an agent has just emptied would pull it away).  The equation's own steps are adaptive within
-    each split step (``rtol``).  Uptake never drives a concentration below
-    0: a cell gives at most what it holds.
+    deposits (a cell an agent has just emptied would pull it away).  The
+    equation's own steps are adaptive within each split step (``rtol``).
+    Uptake never drives a concentration below 0: a cell gives at most what
+    it holds.
 
     Parameters
     ----------
@@ -214,11 +219,15 @@ def couple(
     >>> bool(np.isclose(total, np.pi - run.taken[-1], rtol=1e-5))
     True
     """
-    populations = [agents] if isinstance(agents, ChemotaxisAgents) else list(agents or [None])
-    for a in populations:
+    given: list[Any] = [agents]
+    if not isinstance(agents, ChemotaxisAgents) and isinstance(agents, Sequence) and agents:
+        given = list(agents)
+    populations: list[ChemotaxisAgents] = []
+    for a in given:
         if not isinstance(a, ChemotaxisAgents):
             msg = f"agents must be ChemotaxisAgents or a sequence of them, got {type(a).__name__}"
             raise TypeError(msg)
+        populations.append(a)
     if splitting not in SPLITTINGS:
         msg = f"splitting must be one of {tuple(SPLITTINGS)}, got {splitting!r}"
         raise ValueError(msg)
@@ -237,7 +246,9 @@ def couple(
             msg = f"state must live on the agents' grid {a.grid!r}, got {grid!r}"
             raise ValueError(msg)
     steps = max(1, math.ceil(t_end / dt - 1e-9))
-    every = 1 if save_every is None else max(1, round(check_positive("save_every", save_every) / dt))
+    every = (
+        1 if save_every is None else max(1, round(check_positive("save_every", save_every) / dt))
+    )
 
     if isinstance(equation, Diffusion):
         if not single or equation.grid != grid:
@@ -251,20 +262,17 @@ def couple(
         if isinstance(equation, Diffusion):
             return {field: equation.step(current[field], span)}
         given = current[field] if single else current
-        sol = pde.solve(
-            equation, given, span, dt=span, method=method, rtol=rtol, adaptive=adaptive
-        )
+        sol = pde.solve(equation, given, span, dt=span, method=method, rtol=rtol, adaptive=adaptive)
         if sol.status != "success":
             msg = f"the equation failed between split steps: {sol.message}"
             raise RuntimeError(msg)
         return {field: sol.final} if single else dict(sol.final)
 
     def exchange(current: dict[str, ScalarField], span: float) -> None:
-        nonlocal secreted, taken
         for a in populations:
             current[field] = a.exchange(current[field], span)
-            secreted += a.last_exchange["secreted"]
-            taken += a.last_exchange["taken"]
+            amounts["secreted"] += a.last_exchange["secreted"]
+            amounts["taken"] += a.last_exchange["taken"]
 
     def move(current: dict[str, ScalarField], span: float) -> None:
         for a in populations:
@@ -272,7 +280,7 @@ def couple(
             a.step(span)
 
     result = Coupled(None, tuple(fields), grid, populations)
-    secreted = taken = 0.0
+    amounts = {"secreted": 0.0, "taken": 0.0}
     t = 0.0
     result._record(0.0, fields, 0.0, 0.0)
     for k in range(1, steps + 1):
@@ -289,7 +297,7 @@ def couple(
             move(fields, h)
         t = t_end if k == steps else t + h
         if k % every == 0 or k == steps:
-            result._record(t, fields, secreted, taken)
+            result._record(t, fields, amounts["secreted"], amounts["taken"])
     for a in populations:
         a.update_field(fields[field])
     result.final = fields[field] if single else fields

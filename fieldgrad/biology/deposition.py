@@ -84,8 +84,23 @@ def _corners(index, shape, strides, origin, step, coords, pts, cells, weights): 
 
 
 def _scatter_py(
-    index, shape, strides, origin, step, coords, pts, order, present, rates, law, half, c, dt,
-    buffers, requested, starved,
+    index,
+    shape,
+    strides,
+    origin,
+    step,
+    coords,
+    pts,
+    order,
+    present,
+    rates,
+    law,
+    half,
+    c,
+    dt,
+    buffers,
+    requested,
+    starved,
 ):  # pragma: no cover
     # Each thread spreads its share of the agents into its own buffer (no races):
     # buffers[t, j, 0] secreted into cell j, buffers[t, j, 1] uptake requested from it.

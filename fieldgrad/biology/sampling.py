@@ -120,8 +120,9 @@ def _gaussian_pair(key, k):  # pragma: no cover
     return r * math.cos(_TWO_PI * u2), r * math.sin(_TWO_PI * u2)
 
 
-def _advance_plane_py(table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, left,
-                   stalled):  # pragma: no cover
+def _advance_plane_py(
+    table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, left, stalled
+):  # pragma: no cover
     # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place,
     # in parallel, visiting the agents in ``order`` (sorted by cell: local reads).
     n1 = shape[1]

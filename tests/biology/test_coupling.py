@@ -77,8 +77,9 @@ def test_splitting_order_is_measured(splitting, order):
     for dt in steps:
         c = fg.ScalarField(grid, np.zeros(grid.shape), name="c")
         cell = ChemotaxisAgents(c, [[0.3, 1.0]], 0.0, secretion=RELEASE)
-        run = couple(cell, pde.Diffusion(0.1, decay=DECAY), c, t_end, dt, splitting=splitting,
-                     rtol=1e-10)
+        run = couple(
+            cell, pde.Diffusion(0.1, decay=DECAY), c, t_end, dt, splitting=splitting, rtol=1e-10
+        )
         errors.append(abs((run.final.data * grid.cell_volumes()).sum() - exact))
     assert _slope(steps, errors) == pytest.approx(order, abs=0.15)
 
@@ -88,15 +89,17 @@ def test_uptake_never_drives_the_field_negative_and_the_budget_closes():
     rng = np.random.default_rng(2)
     c = fg.ScalarField(grid, rng.random(grid.shape), name="c")
     start = np.column_stack([rng.random(300) * np.pi, rng.random(300) * 2 * np.pi])
-    cells = ChemotaxisAgents(c, start, 0.05, motility=0.01, seed=1, uptake=40.0, uptake_law="constant",
-                             secretion=0.01)
+    cells = ChemotaxisAgents(
+        c, start, 0.05, motility=0.01, seed=1, uptake=40.0, uptake_law="constant", secretion=0.01
+    )
     run = couple(cells, pde.Diffusion(0.01), c, t_end=1.0, dt=0.1)
     ds = run.to_xarray()
     assert float(ds["c"].min()) >= 0.0
     total = lambda data: (np.asarray(data) * grid.cell_volumes()).sum()  # noqa: E731
     budget = total(c.data) + ds["secreted"].values - ds["taken"].values
-    assert np.allclose([total(ds["c"].isel(time=k)) for k in range(ds.sizes["time"])], budget,
-                       rtol=1e-6)
+    assert np.allclose(
+        [total(ds["c"].isel(time=k)) for k in range(ds.sizes["time"])], budget, rtol=1e-6
+    )
     assert ds["taken"][-1] < 300 * 40.0  # limited by what there was
     assert ds["position"].shape == (11, 300, 2)
 
@@ -160,8 +163,9 @@ def test_agents_follow_the_continuum_in_time():
     rng = np.random.default_rng(5)
     start = np.clip(rng.normal([0.3, 0.6], 0.08, (n, 2)) % 1.0, 0, 1)
     agents = ChemotaxisAgents(c, start, CHI, motility=MOTILITY, seed=6)
-    sol = pde.solve(pde.Advection(velocity=velocity, diffusivity=MOTILITY), u0, 0.5,
-                    save_every=0.25, rtol=1e-6)
+    sol = pde.solve(
+        pde.Advection(velocity=velocity, diffusivity=MOTILITY), u0, 0.5, save_every=0.25, rtol=1e-6
+    )
     noise = np.sqrt(2 * BINS**2 / (np.pi * n))
     for k in range(1, 3):
         for _ in range(50):
@@ -191,3 +195,23 @@ def test_couple_rejects_bad_input():
         couple(agents, eq, {"u": c, "v": c}, 1.0, 0.1, field="w")
     with pytest.raises(TypeError, match="state"):
         couple(agents, eq, np.ones(grid.shape), 1.0, 0.1)
+
+
+def test_two_populations_and_the_implicit_diffusion_model():
+    """Secreting and consuming populations exchange in turn; with biology.Diffusion
+    (backward Euler) the field stays >= 0 and the budget closes exactly."""
+    from fieldgrad.biology import Diffusion
+
+    grid = fg.PolarGrid(radius=(0, 1), shape=(16, 32))
+    c = fg.ScalarField(grid, np.zeros(grid.shape), name="c")
+    source = ChemotaxisAgents(c, [[0.0, 0.0]], 0.0, secretion=2.0)
+    sinks = ChemotaxisAgents(c, [[0.5, 0.0], [0.5, np.pi]], 0.0, uptake=5.0)
+    model = Diffusion(grid, 0.1, decay=0.5)
+    run = couple([source, sinks], model, c, t_end=1.0, dt=0.1, splitting="lie")
+    ds = run.to_xarray()
+    assert ds["position"].shape == (11, 1, 2) and ds["position_1"].shape == (11, 2, 2)
+    assert float(ds["c"].min()) >= 0.0
+    assert run.secreted[-1] == pytest.approx(2.0, rel=1e-12)
+    assert 0 < run.taken[-1] < run.secreted[-1]
+    with pytest.raises(ValueError, match="single ScalarField"):
+        couple(source, model, {"c": c, "u": c}, 1.0, 0.1)

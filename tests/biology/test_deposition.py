@@ -104,7 +104,11 @@ def test_uptake_never_drives_a_cell_negative_and_balances():
 
 @pytest.mark.parametrize(
     ("law", "rate"),
-    [("constant", lambda c: 0.5), ("linear", lambda c: 0.5 * c), ("saturating", lambda c: 0.5 * c / (2 + c))],
+    [
+        ("constant", lambda c: 0.5),
+        ("linear", lambda c: 0.5 * c),
+        ("saturating", lambda c: 0.5 * c / (2 + c)),
+    ],
 )
 def test_uptake_laws(law, rate):
     grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
@@ -122,7 +126,10 @@ def test_nan_in_the_field_stays_local_and_starves_the_agent():
     pts = np.array([[x[2], x[2]], [x[6], x[6]]])
     ex = CloudInCell(grid).exchange(c, pts, 1.0, 1.0, 0.1)
     assert ex.starved.tolist() == [True, False]
-    assert np.isnan(ex.concentration[2, 2]) and np.isfinite(np.delete(ex.concentration.ravel(), 18)).all()
+    assert (
+        np.isnan(ex.concentration[2, 2])
+        and np.isfinite(np.delete(ex.concentration.ravel(), 18)).all()
+    )
 
 
 def test_bad_input():
