@@ -4,8 +4,9 @@ Run by hand (never by pytest)::
 
     python benchmarks/agents.py [--agents 1000000] [--size 1024] [--steps 20]
 
-One agent-step is one ``agents.step(dt)`` (drift lookup, noise, move,
-edges) plus one ``agents.exchange(field, dt)`` (secretion and uptake
+One agent-step is one ``agents.advance(dt)`` (drift lookup, noise, move,
+edges; ``step`` is the same plus a copy of the positions) plus one
+``agents.exchange(field, dt)`` (secretion and uptake
 deposited conservatively, uptake limited per cell) for one agent.  Rows:
 
 * the fast path (2-D evenly spaced Cartesian grid, compiled, parallel over
@@ -67,7 +68,7 @@ def median_seconds(func, steps: int) -> float:
 
 def agent_step(agents: ChemotaxisAgents, field: fg.ScalarField, dt: float):
     def run() -> None:
-        agents.step(dt)
+        agents.advance(dt)
         agents.exchange(field, dt)
 
     return run

@@ -28,7 +28,7 @@ from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
 from .deposition import UPTAKE_LAWS, CloudInCell
-from .sampling import FieldSampler
+from .sampling import FieldSampler, take_rows
 
 __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
 
@@ -189,7 +189,10 @@ class ChemotaxisAgents:
         self._manifold = self.grid.ndim + _implicit_dimensions(self.grid) < ncart
         self._identity = self.grid.is_cartesian and ncart == self.grid.ndim
         self._plane = self._identity and self.grid.ndim == 2
-        self._order: np.ndarray | None = None
+        # positions are stored in cell order on the fast path (local memory access):
+        # slot s holds agent _ids[s]; None means slot = agent
+        self._ids: np.ndarray | None = None
+        self._slots: np.ndarray | None = None
         self._order_age = 0
         self._positions = self._check_positions(positions)
         self.active = np.ones(len(self._positions), dtype=bool)
@@ -285,7 +288,7 @@ class ChemotaxisAgents:
     @property
     def positions(self) -> np.ndarray:
         """Positions in grid coordinates, shape ``(n, ndim)`` (a copy)."""
-        return self._positions.copy()
+        return self._agent_positions().copy() if self._ids is None else self._agent_positions()
 
     @property
     def n(self) -> int:
@@ -305,7 +308,7 @@ class ChemotaxisAgents:
         >>> ChemotaxisAgents(c, [[0.5, np.pi / 2]], 1.0).cartesian().round(12) + 0.0
         array([[0. , 0.5]])
         """
-        pts = self._positions if positions is None else np.asarray(positions, dtype=float)
+        pts = self._agent_positions() if positions is None else np.asarray(positions, dtype=float)
         return np.stack(self.grid.to_cartesian(*pts.T), axis=-1).reshape(len(pts), -1)
 
     def concentration(self, positions: np.ndarray | None = None) -> np.ndarray:
@@ -320,7 +323,7 @@ class ChemotaxisAgents:
         >>> ChemotaxisAgents(c, [[0.5, 0.25]], 1.0).concentration()
         array([1.75])
         """
-        pts = self._positions if positions is None else self._check_positions(positions)
+        pts = self._agent_positions() if positions is None else self._check_positions(positions)
         return self._concentration(pts)[:, 0]
 
     def velocity(self, positions: np.ndarray | None = None) -> np.ndarray:
@@ -335,7 +338,7 @@ class ChemotaxisAgents:
         >>> ChemotaxisAgents(c, [[0.5, 0.5]], sensitivity=0.1).velocity()
         array([[0.3, 0.4]])
         """
-        pts = self._positions if positions is None else self._check_positions(positions)
+        pts = self._agent_positions() if positions is None else self._check_positions(positions)
         return self._velocity(pts)
 
     def _velocity(self, pts: np.ndarray) -> np.ndarray:
@@ -353,15 +356,26 @@ class ChemotaxisAgents:
             return scale * np.einsum("ni,nik->nk", eta, self.grid.basis(*pts.T))
         return scale * self.rng.standard_normal((len(pts), self._ncart))
 
-    def _cell_order(self, pts: np.ndarray, everyone: bool) -> np.ndarray:
-        """Agents sorted by cell, refreshed every few steps (they move little per step)."""
-        if not everyone:
-            return np.arange(len(pts))
+    def _agent_positions(self) -> np.ndarray:
+        """Positions in agent order (the stored array itself when not permuted)."""
+        return self._positions if self._slots is None else take_rows(self._positions, self._slots)
+
+    def _unsort(self) -> None:
+        """Store the positions in agent order again."""
+        if self._slots is not None:
+            self._positions = take_rows(self._positions, self._slots)
+            self._ids = self._slots = None
+
+    def _sort_by_cell(self) -> None:
+        """Every few steps, store the positions by cell (agents move little per step)."""
         self._order_age += 1
-        if self._order is None or len(self._order) != len(pts) or self._order_age > _RESORT:
-            self._order = self._drift.cell_order(pts)
+        if self._ids is None or self._order_age > _RESORT:
+            order = self._drift.cell_order(self._positions)
+            self._positions = take_rows(self._positions, order)
+            self._ids = order if self._ids is None else self._ids[order]
+            self._slots = np.empty_like(self._ids)
+            self._slots[self._ids] = np.arange(len(self._ids))
             self._order_age = 0
-        return self._order
 
     def _into_domain(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Wrap periodic coordinates, clip the others; returns the points and who left."""
@@ -390,50 +404,70 @@ class ChemotaxisAgents:
         >>> agents.step(dt=1.0)                 # v = 0.1 * 2 along x
         array([[0.4, 0.5]])
         """
+        self.advance(dt)
+        return self.positions
+
+    def advance(self, dt: float) -> None:
+        """:meth:`step` without returning the positions (no copy: for many agents).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
+        >>> agents = ChemotaxisAgents(fg.ScalarField.from_function(grid, lambda x, y: x),
+        ...                           [[0.2, 0.5]], sensitivity=0.1)
+        >>> agents.advance(1.0)
+        >>> agents.positions
+        array([[0.3, 0.5]])
+        """
         if not (float(dt) > 0 and math.isfinite(float(dt))):
             msg = f"dt must be > 0, got {dt!r}"
             raise ValueError(msg)
         dt = float(dt)
         idx = np.flatnonzero(self.active)
         if idx.size == 0:
-            return self.positions
+            return
         everyone = idx.size == self.n
-        pts = self._positions if everyone else self._positions[idx]
-        if self._plane and self._drift.uniform:
-            # fast path: one compiled parallel pass (lookup, noise, step, edges) in place
+        if self._plane and self._drift.uniform and everyone:
+            # fast path: one compiled parallel pass (lookup, noise, step, edges) in
+            # place, over the positions stored in cell order
+            self._sort_by_cell()
             key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
             left, stalled = self._drift.advance_plane(
-                pts,
-                dt,
-                noise=math.sqrt(2 * self.motility * dt),
-                key=key,
-                order=self._cell_order(pts, everyone),
+                self._positions, dt, noise=math.sqrt(2 * self.motility * dt), key=key
             )
-            new = pts
+            who = self._ids if self._ids is not None else idx
         else:
-            move = self._velocity(pts)
-            stalled = ~np.all(np.isfinite(move), axis=1)
-            move[stalled] = 0.0
-            move *= dt
-            if self.motility > 0:
-                move += self._noise(pts, dt)
-            if self._identity:
-                new = pts + move
+            self._unsort()
+            pts = self._positions[idx]
+            if self._plane and self._drift.uniform:
+                noise = math.sqrt(2 * self.motility * dt)
+                key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
+                left, stalled = self._drift.advance_plane(pts, dt, noise=noise, key=key)
+                new = pts
             else:
-                xyz = self.cartesian(pts) + move
-                new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1).reshape(len(pts), -1)
-            new, left = self._into_domain(new)
-            new[stalled] = pts[stalled]
-            left &= ~stalled
-        if everyone:
-            self._positions = new
-        else:
+                move = self._velocity(pts)
+                stalled = ~np.all(np.isfinite(move), axis=1)
+                move[stalled] = 0.0
+                move *= dt
+                if self.motility > 0:
+                    move += self._noise(pts, dt)
+                if self._identity:
+                    new = pts + move
+                else:
+                    xyz = self.cartesian(pts) + move
+                    new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1)
+                    new = new.reshape(len(pts), -1)
+                new, left = self._into_domain(new)
+                new[stalled] = pts[stalled]
+                left &= ~stalled
             self._positions[idx] = new
-        self.stalled[idx[stalled]] += 1
+            who = idx
+        self.stalled[who[stalled]] += 1
         if self.boundary == "remove":
-            self.active[idx[left]] = False
-            self.removed[idx[left]] = True
-        return self.positions
+            self.active[who[left]] = False
+            self.removed[who[left]] = True
 
     def exchange(self, field: ScalarField, dt: float) -> ScalarField:
         """Secrete and take up for a time ``dt``: the field after the agents' exchange.
@@ -468,16 +502,19 @@ class ChemotaxisAgents:
         if self._cic is None:
             self._cic = CloudInCell(self.grid)
         c = np.ascontiguousarray(np.asarray(field.compute().data, dtype=float)).ravel()
+        ids = self._ids
+        rates = [
+            r if ids is None or np.ndim(r) == 0 else r[ids] for r in (self.secretion, self.uptake)
+        ]
         ex = self._cic.exchange_checked(
             c,
             self._positions,
-            self.secretion,
-            self.uptake,
+            rates[0],
+            rates[1],
             dt,
             law=self.uptake_law,
             half_saturation=self.half_saturation,
-            present=~self.removed,
-            order=self._order if self._order is not None and len(self._order) == self.n else None,
+            present=~self.removed if ids is None else ~self.removed[ids],
         )
         self.last_exchange = {"secreted": ex.secreted, "taken": ex.taken}
         return ScalarField(self.grid, ex.concentration, name=field.name, units=field.units)
@@ -496,6 +533,7 @@ class ChemotaxisAgents:
         (array([1, 2]), 3)
         """
         pts = self._check_positions(positions)
+        self._unsort()
         start = self.n
         for name in ("secretion", "uptake"):
             rate = getattr(self, name)
@@ -556,8 +594,8 @@ class ChemotaxisAgents:
         for k in range(steps + 1):
             if k:
                 self.step(dt)
-            positions[k] = self._positions
-            conc[k] = self._concentration(self._positions)[:, 0]
+            positions[k] = self._agent_positions()
+            conc[k] = self._concentration(positions[k])[:, 0]
             active[k] = self.active
             if progress and k and (k % report == 0 or k == steps):
                 print(f"\rChemotaxisAgents.run: step {k}/{steps}", end="", file=sys.stderr)

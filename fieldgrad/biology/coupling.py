@@ -277,7 +277,7 @@ def couple(
     def move(current: dict[str, ScalarField], span: float) -> None:
         for a in populations:
             a.update_field(current[field])
-            a.step(span)
+            a.advance(span)
 
     result = Coupled(None, tuple(fields), grid, populations)
     amounts = {"secreted": 0.0, "taken": 0.0}

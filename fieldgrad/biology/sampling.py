@@ -18,7 +18,7 @@ import numpy as np
 from ..grids.base import Grid
 from ..operators.stencils import extend
 
-__all__ = ["FieldSampler", "locate"]
+__all__ = ["FieldSampler", "locate", "take_rows"]
 
 #: Relative tolerance for an evenly spaced (extended) axis.
 _UNIFORM_RTOL = 1e-9
@@ -158,6 +158,31 @@ def _advance_plane_py(
         pos[k, 0] = new0
         pos[k, 1] = new1
         left[k] = out
+
+
+@numba.njit(cache=True, parallel=True)
+def _take_rows(src, index, out):  # pragma: no cover
+    for k in numba.prange(index.shape[0]):
+        for a in range(src.shape[1]):
+            out[k, a] = src[index[k], a]
+
+
+def take_rows(src: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``src[index]`` for a 2-D array, gathered in parallel (many agents).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.biology.sampling import take_rows
+    >>> take_rows(np.arange(6.0).reshape(3, 2), np.array([2, 0]))
+    array([[4., 5.],
+           [0., 1.]])
+    """
+    if len(index) < PARALLEL_AGENTS:
+        return src[index]
+    out = np.empty((len(index), src.shape[1]), dtype=src.dtype)
+    _take_rows(src, np.asarray(index, dtype=np.int64), out)
+    return out
 
 
 _advance_plane = numba.njit(cache=True, parallel=True)(_advance_plane_py)
