@@ -111,13 +111,18 @@ def _mix(x):  # pragma: no cover
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _gaussian_pair(key, k):  # pragma: no cover
-    # Two independent standard normal numbers for agent k (Box-Muller).
+    # Two independent standard normal numbers for agent k: Marsaglia's polar
+    # method (no trigonometry), drawing again from the same stream if rejected.
     a = _mix(key ^ _mix(np.uint64(2 * k)))
-    b = _mix(a)
-    u1 = (float(a >> np.uint64(11)) + 1.0) * _UNIT
-    u2 = float(b >> np.uint64(11)) * _UNIT
-    r = math.sqrt(-2.0 * math.log(u1))
-    return r * math.cos(_TWO_PI * u2), r * math.sin(_TWO_PI * u2)
+    while True:
+        b = _mix(a)
+        u = np.int64(a >> np.uint64(11)) * _UNIT * 2.0 - 1.0
+        v = np.int64(b >> np.uint64(11)) * _UNIT * 2.0 - 1.0
+        s = u * u + v * v
+        if 0.0 < s < 1.0:
+            f = math.sqrt(-2.0 * math.log(s) / s)
+            return u * f, v * f
+        a = _mix(b)
 
 
 def _advance_plane_py(
