@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import math
+
 import numba
 import numpy as np
 
@@ -40,6 +42,20 @@ _LAW_CODES = {name: code for code, name in enumerate(UPTAKE_LAWS)}
 def _stencil(index, shape, strides, origin, step, coords, pts, k, frac, cells, weights):
     # The real cells around point k and their cloud-in-cell weights (>= 0, sum 1).
     ndim = pts.shape[1]
+    if ndim == 2 and step[0] > 0 and step[1] > 0 and shape[0] > 1 and shape[1] > 1:
+        # the common case, by arithmetic alone: an evenly spaced plane table
+        tx = (pts[k, 0] - origin[0]) / step[0]
+        ty = (pts[k, 1] - origin[1]) / step[1]
+        i = min(max(int(math.floor(tx)), 0), shape[0] - 2)
+        j = min(max(int(math.floor(ty)), 0), shape[1] - 2)
+        fx = min(max(tx - i, 0.0), 1.0)
+        fy = min(max(ty - j, 0.0), 1.0)
+        b = i * strides[0] + j
+        cells[0], weights[0] = index[b], (1.0 - fx) * (1.0 - fy)
+        cells[1], weights[1] = index[b + strides[0]], fx * (1.0 - fy)
+        cells[2], weights[2] = index[b + 1], (1.0 - fx) * fy
+        cells[3], weights[3] = index[b + strides[0] + 1], fx * fy
+        return
     base = 0
     for a in range(ndim):
         i, f = locate(pts[k, a], a, shape, origin, step, coords)
@@ -126,9 +142,9 @@ def _scatter_py(
             take = 0.0
             if u > 0.0:
                 local = 0.0
-                for m in range(cells.shape[0]):
-                    if weights[m] != 0.0:
-                        local += weights[m] * c[cells[m]]
+                for corner in range(cells.shape[0]):
+                    if weights[corner] != 0.0:
+                        local += weights[corner] * c[cells[corner]]
                 if not np.isfinite(local):
                     starved[k] = True
                 elif law == 0:
@@ -139,11 +155,11 @@ def _scatter_py(
                     local = max(local, 0.0)
                     take = u * local / (half + local) * dt
             requested[k] = take
-            for m in range(cells.shape[0]):
-                w = weights[m]
+            for corner in range(cells.shape[0]):
+                w = weights[corner]
                 if w != 0.0:
-                    buf[cells[m], 0] += w * s
-                    buf[cells[m], 1] += w * take
+                    buf[cells[corner], 0] += w * s
+                    buf[cells[corner], 1] += w * take
 
 
 def _apply_py(buffers, c, volumes, out):  # pragma: no cover
