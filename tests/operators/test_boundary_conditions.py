@@ -140,9 +140,7 @@ def test_the_condition_is_used_at_the_edge() -> None:
     u = fg.ScalarField.from_function(grid, lambda x: x**2)
     plain = u.laplacian()
     shifted = u.laplacian(bc={"x-": ("dirichlet", 1.0)})
-    assert np.allclose(shifted.data[1:], plain.data[1:]) or np.allclose(
-        shifted.data[4:], plain.data[4:]
-    )
+    np.testing.assert_allclose(shifted.data[1:], plain.data[1:])
     assert abs(shifted.data[0] - 2.0) > 100  # the jump to 1 at the wall is seen
     consistent = u.laplacian(bc={"x-": ("dirichlet", 0.0), "x+": ("neumann", 2.0)})
     assert np.allclose(consistent.data, 2.0)  # exact for a quadratic
