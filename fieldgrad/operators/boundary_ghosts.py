@@ -28,12 +28,18 @@ from typing import Any
 import numpy as np
 
 from ..grids.base import Grid
-from .boundary import side_values
+from .boundary import BOUNDARY_KINDS, named_sides, resolve_bc, side_values
 
 __all__ = ["GHOST_KINDS", "GhostSide", "parse_ghost_bc", "with_ghosts", "ghost_layers"]
 
-#: Kinds of condition the operators accept.
-GHOST_KINDS = ("dirichlet", "neumann", "robin", "periodic")
+#: Kinds of condition the operators accept (those of ``laplacian_matrix``).
+GHOST_KINDS = BOUNDARY_KINDS
+#: ``(a, b, value)`` of ``a u + b du/dn = value`` for each kind with a value.
+COEFFICIENTS: dict[str, Any] = {
+    "dirichlet": lambda v: (1.0, 0.0, v),
+    "neumann": lambda v: (0.0, 1.0, v),
+    "robin": lambda v: v,
+}
 #: Ghost layers per accuracy order of the operator.
 GHOST_LAYERS = {2: 1, 4: 2}
 
@@ -55,91 +61,34 @@ class GhostSide:
     value: Any
 
 
-def _condition(key: str, spec: Any) -> GhostSide | str:
-    if isinstance(spec, str) and spec.lower() in ("dirichlet", "neumann"):
-        spec = (spec, 0.0)
-    if isinstance(spec, str) and spec.lower() == "periodic":
-        return "periodic"
-    if not (isinstance(spec, tuple | list) and len(spec) == 2 and isinstance(spec[0], str)):
-        msg = (
-            f"bc[{key!r}] must be 'periodic' or a (kind, value) pair with kind in "
-            f"{GHOST_KINDS}, got {spec!r}"
-        )
-        raise ValueError(msg)
-    kind, value = spec[0].lower(), spec[1]
-    if kind == "dirichlet":
-        return GhostSide(kind, 1.0, 0.0, value)
-    if kind == "neumann":
-        return GhostSide(kind, 0.0, 1.0, value)
-    if kind == "robin":
-        try:
-            a, b, v = value
-            a, b = float(a), float(b)
-        except (TypeError, ValueError):
-            msg = (
-                f"bc[{key!r}] robin value must be (a, b, value) for a u + b du/dn = value, "
-                f"got {value!r}"
-            )
-            raise ValueError(msg) from None
-        if a == 0 and b == 0:
-            msg = f"bc[{key!r}] robin needs a or b nonzero, got {value!r}"
-            raise ValueError(msg)
-        return GhostSide(kind, a, b, v)
-    msg = f"bc[{key!r}] kind must be one of {GHOST_KINDS}, got {kind!r}"
-    raise ValueError(msg)
-
-
 def parse_ghost_bc(grid: Grid, bc: Mapping[str, Any]) -> list[list[GhostSide | str | None]]:
     """The condition on each side of each axis: a GhostSide, ``"periodic"`` or None.
 
-    Raises ValueError for unknown sides or kinds, and for a condition on r = 0,
-    a pole or a full-circle angle.
+    ``bc`` is checked by :func:`fieldgrad.operators.boundary.resolve_bc` (the
+    rules of :func:`fieldgrad.operators.laplacian_matrix`); sides it does not
+    name get None (one-sided stencils), and so do sides that are periodic or
+    an axis or pole by the grid's own geometry.
 
     Examples
     --------
     >>> import fieldgrad as fg
     >>> from fieldgrad.operators.boundary_ghosts import parse_ghost_bc
     >>> disk = fg.PolarGrid(radius=(0, 1), shape=(4, 8))
-    >>> parse_ghost_bc(disk, {"r+": ("robin", (1.0, 2.0, 0.0))})[0][1].kind
-    'robin'
+    >>> parse_ghost_bc(disk, {"r+": ("robin", (1.0, 2.0, 0.0))})[0][1]
+    GhostSide(kind='robin', a=1.0, b=2.0, value=0.0)
     """
-    if not isinstance(bc, Mapping):
-        msg = f"bc must be a dict such as {{'x-': ('dirichlet', 0.0)}} or None, got {bc!r}"
-        raise TypeError(msg)
+    sides = resolve_bc(grid, bc)
+    named = named_sides(grid, bc)
     out: list[list[GhostSide | str | None]] = [[None, None] for _ in grid.axes]
-    for key, spec in bc.items():
-        name = str(key)
-        if name in grid.axes:
-            sides = [(grid.axes.index(name), 0), (grid.axes.index(name), 1)]
-        elif name[-1:] in ("-", "+") and name[:-1] in grid.axes:
-            sides = [(grid.axes.index(name[:-1]), "-+".index(name[-1]))]
-        else:
-            keys = [a + s for a in grid.axes for s in "-+"] + list(grid.axes)
-            msg = f"bc keys must be among {keys}, got {key!r}"
-            raise ValueError(msg)
-        cond = _condition(name, spec)
-        for i, s in sides:
-            edge = grid.edges(i)[s]
-            label = grid.axes[i] + "-+"[s]
-            if edge == "periodic":
-                if cond != "periodic":
-                    msg = f"bc[{label!r}] is impossible: axis {grid.axes[i]!r} is periodic"
-                    raise ValueError(msg)
+    for i, pair in enumerate(sides):
+        for s, side in enumerate(pair):
+            if (i, s) not in named or side.kind == "mirror":
                 continue
-            if edge is not None:
-                msg = (
-                    f"bc[{label!r}] is impossible: that side is an axis or pole, where "
-                    "regularity is automatic (no condition expected)"
-                )
-                raise ValueError(msg)
-            if out[i][s] is not None:
-                msg = f"bc gives two conditions for side {label!r}"
-                raise ValueError(msg)
-            out[i][s] = cond
-    for i, pair in enumerate(out):
-        if ("periodic" in pair) and pair != ["periodic", "periodic"]:
-            msg = f"bc for axis {grid.axes[i]!r}: 'periodic' must hold on both sides"
-            raise ValueError(msg)
+            if side.kind == "periodic":
+                out[i][s] = None if grid.edges(i)[s] == "periodic" else "periodic"
+                continue
+            a, b, value = COEFFICIENTS[side.kind](side.value)
+            out[i][s] = GhostSide(side.kind, a, b, value)
     return out
 
 

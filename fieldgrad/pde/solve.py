@@ -204,6 +204,7 @@ def solve(
     atol: float = DEFAULT_ATOL,
     *,
     adaptive: bool = True,
+    store: str | Path | None = None,
 ) -> Solution:
     """Step an equation from ``state`` at t = 0 to ``t_end``.
 
@@ -236,6 +237,9 @@ def solve(
         Tolerances of the local error per step, as in ``scipy.integrate.solve_ivp``.
     adaptive : bool, keyword-only
         ``False``: fixed steps ``dt`` (``"explicit"`` and ``"imex"``).
+    store : str or Path, keyword-only
+        A netCDF file rewritten with every snapshot as the run goes (a long
+        run that is interrupted or fails keeps its snapshots on disk).
 
     Returns
     -------
@@ -305,6 +309,9 @@ def solve(
                 t = t_new
             times.append(float(target))
             snapshots.append(y.copy())
+            if store is not None:
+                partial = Solution(system, state, times, snapshots, t, y, "running", "", {})
+                partial.to_netcdf(store)
     except KeyboardInterrupt:
         status, message = "interrupted", f"interrupted at t = {t:g}; stored snapshots kept"
     except StepCollapse as err:

@@ -186,3 +186,28 @@ def test_impossible_conditions_are_rejected(bc, words) -> None:
     u = fg.ScalarField(disk, np.ones(disk.shape))
     with pytest.raises(ValueError, match=words):
         u.gradient(bc=bc)
+
+
+def test_laplacian_matrix_robin_solution_converges_at_second_order() -> None:
+    """Solve lap c = 2 on the disk with a c + b dc/dn given at the rim: c = x^2 + y."""
+    from scipy.sparse.linalg import spsolve
+
+    from fieldgrad.operators import laplacian_matrix
+
+    a, b = 1.0, 0.5
+    rim = lambda r, theta: (
+        a * (np.cos(theta) ** 2 + np.sin(theta))
+        + b
+        * (  # noqa: E731
+            2 * np.cos(theta) ** 2 + np.sin(theta)
+        )
+    )
+    sizes, errors = (16, 32, 64), []
+    for n in sizes:
+        disk = fg.PolarGrid(radius=(0, 1), shape=(n, 2 * n))
+        r, theta = disk.mesh()
+        exact = (r * np.cos(theta)) ** 2 + r * np.sin(theta)
+        matrix, rhs = laplacian_matrix(disk, {"r+": ("robin", (a, b, rim))})
+        c = spsolve(matrix.tocsc(), 2 - rhs).reshape(disk.shape)
+        errors.append(np.abs(c - exact).max())
+    assert convergence_order([1 / n for n in sizes], errors) >= 2 - MARGIN, errors

@@ -46,6 +46,21 @@ def test_to_xarray_and_netcdf_round_trip(bump, tmp_path: Path) -> None:
     assert field.grid == bump.grid
 
 
+def test_store_writes_snapshots_as_the_run_goes(bump, tmp_path: Path) -> None:
+    def reaction(t, u):
+        if t > 0.3:
+            raise KeyboardInterrupt
+        return {"u": -u}
+
+    eq = pde.ReactionDiffusion({"u": 0.1}, reaction=reaction)
+    path = tmp_path / "run.nc"
+    sol = pde.solve(eq, bump, t_end=1.0, save_every=0.1, method="imex", store=path)
+    assert sol.status == "interrupted"
+    on_disk = xr.load_dataset(path)
+    np.testing.assert_allclose(on_disk["time"].values, sol.times)
+    np.testing.assert_allclose(on_disk["u"].values[-1], sol[len(sol) - 1].data)
+
+
 def test_a_blow_up_stops_with_a_status_and_keeps_the_last_finite_state(disk) -> None:
     u = fg.ScalarField(disk, np.full(disk.shape, 1.0), name="u")
     eq = pde.ReactionDiffusion({"u": 0.1}, reaction=lambda t, u: {"u": u**3})  # 1/(2 (0.5 - t))
