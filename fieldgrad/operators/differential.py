@@ -13,6 +13,8 @@ from typing import Any
 
 from ..engines import select_engine
 from ..fields import ScalarField, VectorField
+from ..grids.base import Grid
+from .boundary_ghosts import with_ghosts
 from .stencils import SUPPORTED_ORDERS
 
 __all__ = ["gradient", "gradient_norm", "divergence", "laplacian", "check_order", "check_ord"]
@@ -44,7 +46,24 @@ def _check_field(field: Any, cls: type, name: str = "field") -> None:
         raise TypeError(msg)
 
 
-def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -> VectorField:
+def _apply(
+    op: str, grid: Grid, arrays: list[Any], bc: Any, engine: str | None, **options: Any
+) -> Any:
+    """Run an engine's operator, on the grid extended by ghost layers when ``bc`` is given."""
+    if bc is None:
+        kernel = select_engine(engine, arrays[0])
+        return getattr(kernel, op)(grid, arrays if op == "divergence" else arrays[0], **options)
+    big, data, crop = with_ghosts(grid, arrays, bc, options["order"])
+    kernel = select_engine(engine, data[0])
+    out = getattr(kernel, op)(big, data if op == "divergence" else data[0], **options)
+    if op == "gradient":
+        return [c[crop] for c in out]
+    return out[crop]
+
+
+def gradient(
+    field: ScalarField, *, order: int = 2, engine: str | None = None, bc: Any = None
+) -> VectorField:
     """Gradient of a scalar field in the orthonormal basis of its grid.
 
     Parameters
@@ -55,6 +74,12 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
         Accuracy order of the finite differences.
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine; by default one is chosen from the data.
+    bc : dict, optional, keyword-only
+        Boundary conditions by side or axis (see
+        :mod:`fieldgrad.operators.boundary_ghosts`): ``"periodic"``,
+        ``("dirichlet", value)``, ``("neumann", outward_derivative)``,
+        ``("robin", (a, b, value))``.  Without ``bc``: one-sided stencils
+        at real edges.
 
     Returns
     -------
@@ -73,13 +98,18 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
     """
     _check_field(field, ScalarField)
     order = check_order(order)
-    comps = select_engine(engine, field.data).gradient(field.grid, field.data, order=order)
+    comps = _apply("gradient", field.grid, [field.data], bc, engine, order=order)
     name = f"grad {field.name}" if field.name else None
     return VectorField(field.grid, comps, name=name)
 
 
 def gradient_norm(
-    field: ScalarField, *, ord: Any = 2, order: int = 2, engine: str | None = None
+    field: ScalarField,
+    *,
+    ord: Any = 2,
+    order: int = 2,
+    engine: str | None = None,
+    bc: Any = None,
 ) -> ScalarField:
     """The gradient norm ("steepness") of a scalar field.
 
@@ -94,6 +124,8 @@ def gradient_norm(
         Accuracy order.
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine.
+    bc : dict, optional, keyword-only
+        Boundary conditions, as for :func:`gradient`.
 
     Examples
     --------
@@ -108,15 +140,17 @@ def gradient_norm(
     """
     _check_field(field, ScalarField)
     order, ord = check_order(order), check_ord(ord)
-    data = select_engine(engine, field.data).gradient_norm(
-        field.grid, field.data, order=order, ord=ord
-    )
+    data = _apply("gradient_norm", field.grid, [field.data], bc, engine, order=order, ord=ord)
     name = f"|grad {field.name}|" if field.name else None
     return ScalarField(field.grid, data, name=name)
 
 
-def divergence(field: VectorField, *, order: int = 2, engine: str | None = None) -> ScalarField:
+def divergence(
+    field: VectorField, *, order: int = 2, engine: str | None = None, bc: Any = None
+) -> ScalarField:
     """Divergence of a vector field given by its orthonormal components.
+
+    ``bc`` (as for :func:`gradient`) holds for every component.
 
     Examples
     --------
@@ -131,12 +165,16 @@ def divergence(field: VectorField, *, order: int = 2, engine: str | None = None)
     _check_field(field, VectorField)
     order = check_order(order)
     comps = [field.data[i] for i in range(field.grid.ndim)]
-    data = select_engine(engine, field.data).divergence(field.grid, comps, order=order)
+    data = _apply("divergence", field.grid, comps, bc, engine, order=order)
     return ScalarField(field.grid, data)
 
 
-def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) -> ScalarField:
+def laplacian(
+    field: ScalarField, *, order: int = 2, engine: str | None = None, bc: Any = None
+) -> ScalarField:
     """Laplacian (Laplace-Beltrami operator on the sphere surface) of a scalar field.
+
+    ``bc`` as for :func:`gradient`; e.g. ``bc={"x": "periodic"}``.
 
     Examples
     --------
@@ -150,5 +188,5 @@ def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) 
     """
     _check_field(field, ScalarField)
     order = check_order(order)
-    data = select_engine(engine, field.data).laplacian(field.grid, field.data, order=order)
+    data = _apply("laplacian", field.grid, [field.data], bc, engine, order=order)
     return ScalarField(field.grid, data)

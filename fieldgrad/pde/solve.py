@@ -23,6 +23,15 @@ __all__ = ["solve", "Solution", "METHODS"]
 
 #: Time-stepping methods of :func:`solve`.
 METHODS = ("auto", "explicit", "imex", "implicit")
+#: What ``method="auto"`` picks, by (a linear part, an explicit part): a linear
+#: problem goes to BDF with its exact sparse Jacobian, diffusion with reactions
+#: or fluxes to IMEX, pure reactions and advection to explicit Runge-Kutta.
+AUTO = {
+    (True, False): "implicit",
+    (True, True): "imex",
+    (False, True): "explicit",
+    (False, False): "explicit",
+}
 #: Default absolute tolerance (as scipy's solve_ivp).
 DEFAULT_ATOL = 1e-6
 
@@ -195,6 +204,7 @@ def solve(
     atol: float = DEFAULT_ATOL,
     *,
     adaptive: bool = True,
+    store: str | Path | None = None,
 ) -> Solution:
     """Step an equation from ``state`` at t = 0 to ``t_end``.
 
@@ -215,8 +225,9 @@ def solve(
         ``"explicit"``: Bogacki-Shampine 3(2), adaptive; ``"imex"``: implicit
         diffusion (sparse LU per step size), explicit reactions and fluxes,
         ARS(2,2,2) with step doubling; ``"implicit"``: scipy's BDF with a
-        sparse Jacobian; ``"auto"``: ``"imex"`` when anything diffuses, else
-        ``"explicit"``.
+        sparse Jacobian; ``"auto"``: ``"implicit"`` for a linear equation,
+        ``"imex"`` for diffusion with reactions or fluxes, else ``"explicit"``
+        (see :data:`AUTO`).
     save_every : float, optional
         Interval between stored snapshots (from 0 to ``t_end``, the last at
         ``t_end``); default: only the initial and final states.
@@ -226,6 +237,9 @@ def solve(
         Tolerances of the local error per step, as in ``scipy.integrate.solve_ivp``.
     adaptive : bool, keyword-only
         ``False``: fixed steps ``dt`` (``"explicit"`` and ``"imex"``).
+    store : str or Path, keyword-only
+        A netCDF file rewritten with every snapshot as the run goes (a long
+        run that is interrupted or fails keeps its snapshots on disk).
 
     Returns
     -------
@@ -267,7 +281,7 @@ def solve(
     system = eq.system(grid, names)
     system.rhs(0.0, y)  # checks the reaction's names and shapes before any step
     if method == "auto":
-        method = "imex" if system.linear.nnz else "explicit"
+        method = AUTO[(system.linear.nnz > 0, system.explicit is not None)]
     if not adaptive and dt is None:
         msg = "dt must be given with adaptive=False (the fixed step)"
         raise ValueError(msg)
@@ -295,6 +309,9 @@ def solve(
                 t = t_new
             times.append(float(target))
             snapshots.append(y.copy())
+            if store is not None:
+                partial = Solution(system, state, times, snapshots, t, y, "running", "", {})
+                partial.to_netcdf(store)
     except KeyboardInterrupt:
         status, message = "interrupted", f"interrupted at t = {t:g}; stored snapshots kept"
     except StepCollapse as err:

@@ -121,6 +121,7 @@ class ExplicitRK(_Stepper):
             self.dt = self.first_step(t, y, span, order=3)
         h = min(self.dt, span)
         f = self.system.rhs
+        rejected = False
         while True:
             with np.errstate(all="ignore"):
                 k1 = f(t, y)
@@ -142,9 +143,12 @@ class ExplicitRK(_Stepper):
             factor = MAX_FACTOR if err == 0 else SAFETY * err ** (-1 / 3)
             if err <= 1 and finite:
                 self.steps += 1
-                if h < span or factor > 1:
+                if rejected:  # no growth right after a rejection (as solve_ivp)
+                    self.dt = h
+                elif h < span or factor > 1:
                     self.dt = h * min(MAX_FACTOR, max(1.0, factor))
                 return (t_max if h == span else t + h), y_new
+            rejected = True
             self.rejected += 1
             h *= max(MIN_FACTOR, min(factor, 0.5))
             if h < MIN_STEP_FRACTION * max(abs(t), span, 1e-300):
