@@ -503,9 +503,9 @@ class ChemotaxisAgents:
             self._cic = CloudInCell(self.grid)
         c = np.ascontiguousarray(np.asarray(field.compute().data, dtype=float)).ravel()
         ids = self._ids
-        rates = [
-            r if ids is None or np.ndim(r) == 0 else r[ids] for r in (self.secretion, self.uptake)
-        ]
+        rates: list[Any] = []
+        for r in (self.secretion, self.uptake):
+            rates.append(r[ids] if ids is not None and isinstance(r, np.ndarray) else r)
         ex = self._cic.exchange_checked(
             c,
             self._positions,

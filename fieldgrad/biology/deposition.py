@@ -15,9 +15,8 @@ cells (nearest value, never extrapolated).  An amount ``a`` deposited at
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 import math
+from typing import Any, NamedTuple
 
 import numba
 import numpy as np
