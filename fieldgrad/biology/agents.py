@@ -33,7 +33,7 @@ from .sampling import FieldSampler, take_rows
 __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
 
 #: What happens to an agent that reaches the edge of the domain.
-BOUNDARY_MODES = ("stop", "remove")
+BOUNDARY_MODES = ("stop", "remove", "reflect")
 #: Steps between re-sorting the agents by cell on the fast path.
 _RESORT = 16
 
@@ -103,8 +103,10 @@ class ChemotaxisAgents:
         Seed of the noise.
     order : {2, 4}, keyword-only
         Accuracy order of the gradient.
-    boundary : {"stop", "remove"}, keyword-only
-        What happens at the edge of the domain.
+    boundary : {"stop", "remove", "reflect"}, keyword-only
+        What happens at the edge of the domain: clipped to it, removed, or
+        mirrored at it (a reflecting wall in the grid's coordinates: exact
+        for Cartesian walls, a radial mirror at the rim of a disk or ball).
     fibronectin : ScalarField, optional, keyword-only
         A second field to climb (haptotaxis), on the same grid.
     haptotaxis : float, keyword-only
@@ -384,9 +386,12 @@ class ChemotaxisAgents:
             if per:
                 pts[:, i] = lo + np.mod(pts[:, i] - lo, hi - lo)
             else:
-                out = (pts[:, i] < lo) | (pts[:, i] > hi)
-                left |= out
-                np.clip(pts[:, i], lo, hi, out=pts[:, i])
+                x = pts[:, i]
+                if self.boundary == "reflect":  # mirrored at the wall, none leaves
+                    x[:] = np.where(x < lo, 2 * lo - x, np.where(x > hi, 2 * hi - x, x))
+                else:
+                    left |= (x < lo) | (x > hi)
+                np.clip(x, lo, hi, out=x)
         return pts, left
 
     # ------------------------------------------------------------- dynamics
@@ -435,7 +440,11 @@ class ChemotaxisAgents:
             self._sort_by_cell()
             key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
             left, stalled = self._drift.advance_plane(
-                self._positions, dt, noise=math.sqrt(2 * self.motility * dt), key=key
+                self._positions,
+                dt,
+                noise=math.sqrt(2 * self.motility * dt),
+                key=key,
+                reflect=self.boundary == "reflect",
             )
             who = self._ids if self._ids is not None else idx
         else:
@@ -444,7 +453,9 @@ class ChemotaxisAgents:
             if self._plane and self._drift.uniform:
                 noise = math.sqrt(2 * self.motility * dt)
                 key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
-                left, stalled = self._drift.advance_plane(pts, dt, noise=noise, key=key)
+                left, stalled = self._drift.advance_plane(
+                    pts, dt, noise=noise, key=key, reflect=self.boundary == "reflect"
+                )
                 new = pts
             else:
                 move = self._velocity(pts)

@@ -125,8 +125,22 @@ def _gaussian_pair(key, k):  # pragma: no cover
         a = _mix(b)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _edge(x, lo, hi, periodic, reflect):  # pragma: no cover
+    # A coordinate after a step: wrapped (periodic), mirrored at a wall (reflect)
+    # or clipped to it; and whether it was clipped.
+    if periodic:
+        return lo + (x - lo) % (hi - lo), False
+    if lo <= x <= hi:
+        return x, False
+    if reflect:
+        x = 2.0 * lo - x if x < lo else 2.0 * hi - x
+        return min(max(x, lo), hi), False
+    return min(max(x, lo), hi), True
+
+
 def _advance_plane_py(
-    table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, left, stalled
+    table, shape, origin, step, pos, order, dt, scale, key, lo, hi, periodic, reflect, left, stalled
 ):  # pragma: no cover
     # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place,
     # in parallel, visiting the agents in ``order`` (sorted by cell: local reads).
@@ -149,20 +163,11 @@ def _advance_plane_py(
             g0, g1 = _gaussian_pair(key, k)
             new0 += scale * g0
             new1 += scale * g1
-        out = False
-        if periodic[0]:
-            new0 = lo[0] + (new0 - lo[0]) % (hi[0] - lo[0])
-        elif new0 < lo[0] or new0 > hi[0]:
-            out = True
-            new0 = min(max(new0, lo[0]), hi[0])
-        if periodic[1]:
-            new1 = lo[1] + (new1 - lo[1]) % (hi[1] - lo[1])
-        elif new1 < lo[1] or new1 > hi[1]:
-            out = True
-            new1 = min(max(new1, lo[1]), hi[1])
+        new0, out0 = _edge(new0, lo[0], hi[0], periodic[0], reflect)
+        new1, out1 = _edge(new1, lo[1], hi[1], periodic[1], reflect)
         pos[k, 0] = new0
         pos[k, 1] = new1
-        left[k] = out
+        left[k] = out0 or out1
 
 
 @numba.njit(cache=True, parallel=True)
@@ -298,6 +303,7 @@ class FieldSampler:
         noise: float = 0.0,
         key: int = 0,
         order: np.ndarray | None = None,
+        reflect: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Fast path: move 2-D agents in place by ``dt * v + noise * N(0, 1)`` on a Cartesian grid.
 
@@ -305,10 +311,10 @@ class FieldSampler:
         evenly spaced 2-D Cartesian grid.  Agents are moved in parallel,
         visited in ``order`` (default: as stored; :meth:`cell_order` makes
         the reads local).  The normal numbers come from a counter-based
-        generator (splitmix64 and Box-Muller) keyed by ``key`` and the
-        agent's index, so they do not depend on the number of threads.
-        Coordinates are wrapped on periodic axes and clipped to the bounds on
-        the others.  An agent whose drift is not finite (a nan in the field
+        generator (splitmix64 and Marsaglia's polar method) keyed by ``key``
+        and the agent's index, so they do not depend on the number of
+        threads.  Coordinates are wrapped on periodic axes and clipped to the
+        bounds on the others (mirrored at them with ``reflect=True``).  An agent whose drift is not finite (a nan in the field
         next to it) does not move.  Returns who was clipped and who stalled.
 
         Examples
@@ -344,6 +350,7 @@ class FieldSampler:
             bounds[:, 0].copy(),
             bounds[:, 1].copy(),
             np.array(self.grid.periodic),
+            bool(reflect),
             left,
             stalled,
         )

@@ -163,14 +163,14 @@ def test_brownian_motion_on_the_sphere():
 
 
 @pytest.mark.parametrize("grid_kind", ["cartesian", "annulus"])
-def test_agents_stop_at_the_edge_or_are_removed(grid_kind):
+def test_agents_stop_at_the_edge_or_are_removed_or_reflected(grid_kind):
     if grid_kind == "cartesian":
         grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
         start, direction = [[0.9, 0.5], [0.5, 0.5]], (1, 0)
     else:
         grid = fg.PolarGrid(radius=(0.5, 1.0), shape=(16, 32))
         start, direction = [[0.6, 0.0], [0.9, np.pi]], (-1, 0)  # pushed across the hole
-    for boundary in ("stop", "remove"):
+    for boundary in ("stop", "remove", "reflect"):
         agents = ChemotaxisAgents(
             linear(grid, direction), start, 0.5, motility=0.01, seed=1, boundary=boundary
         )
@@ -180,7 +180,7 @@ def test_agents_stop_at_the_edge_or_are_removed(grid_kind):
             for i, (lo, hi) in enumerate(grid.bounds):
                 if not grid.periodic[i]:
                     assert np.all((pos[:, i] >= lo) & (pos[:, i] <= hi))
-        if boundary == "stop":
+        if boundary in ("stop", "reflect"):
             assert agents.active.all()
         else:
             assert not agents.active[0]

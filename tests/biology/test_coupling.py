@@ -215,3 +215,29 @@ def test_two_populations_and_the_implicit_diffusion_model():
     assert 0 < run.taken[-1] < run.secreted[-1]
     with pytest.raises(ValueError, match="single ScalarField"):
         couple(source, model, {"c": c, "u": c}, 1.0, 0.1)
+
+
+def test_boltzmann_density_in_a_box_with_reflecting_walls():
+    """The same law with walls: c = cos(pi x) cos(pi y) on the unit square, agents
+    mirrored at the walls (boundary="reflect"); the histogram reaches
+    exp(chi c / D_a) / Z within twice the sampling noise."""
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(64, 64))
+    wells = lambda x, y: np.cos(np.pi * x) * np.cos(np.pi * y)  # noqa: E731
+    c = fg.ScalarField.from_function(grid, wells)
+    coarse = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(BINS, BINS))
+    boltzmann = _cell_average(coarse, lambda x, y: np.exp(CHI * wells(x, y) / MOTILITY), 8)
+    boltzmann /= boltzmann.sum()
+    n = 32_000
+    agents = ChemotaxisAgents(
+        c,
+        np.random.default_rng(1).random((n, 2)),
+        CHI,
+        motility=MOTILITY,
+        seed=2,
+        boundary="reflect",
+    )
+    for _ in range(400):
+        agents.advance(0.01)
+    assert agents.active.all()
+    distance = np.abs(_histogram(agents.positions, BINS) - boltzmann).sum()
+    assert distance < 2 * np.sqrt(2 * BINS**2 / (np.pi * n)), distance
