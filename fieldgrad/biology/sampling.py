@@ -314,8 +314,9 @@ class FieldSampler:
         generator (splitmix64 and Marsaglia's polar method) keyed by ``key``
         and the agent's index, so they do not depend on the number of
         threads.  Coordinates are wrapped on periodic axes and clipped to the
-        bounds on the others (mirrored at them with ``reflect=True``).  An agent whose drift is not finite (a nan in the field
-        next to it) does not move.  Returns who was clipped and who stalled.
+        bounds on the others (mirrored at them with ``reflect=True``).  An
+        agent whose drift is not finite (a nan in the field next to it) does
+        not move.  Returns who was clipped and who stalled.
 
         Examples
         --------
