@@ -246,8 +246,9 @@ class ChemotaxisAgents:
         if arr.shape != (n,):
             msg = f"{name} must be a number or one value per agent, shape ({n},), got {arr.shape}"
             raise ValueError(msg)
-        if not np.all(np.isfinite(arr) & (arr >= 0)):
-            msg = f"{name} must be finite and >= 0 for every agent, got {arr[~(arr >= 0)][:3]}"
+        bad = ~(np.isfinite(arr) & (arr >= 0))
+        if bad.any():
+            msg = f"{name} must be finite and >= 0 for every agent, got {arr[bad][:3]}"
             raise ValueError(msg)
         return arr.copy()
 
