@@ -11,6 +11,7 @@ Examples
 True
 """
 
+from . import pde  # fields that evolve: ``from fieldgrad import pde``
 from . import xarray_support as _xarray_support  # registers the .fieldgrad accessor
 from .fields import ScalarField, VectorField, open_field
 from .grids import (
@@ -41,6 +42,7 @@ __all__ = [
     "interpolate",
     "laplacian",
     "open_field",
+    "pde",
     "vector_norm",
 ]
 

@@ -330,19 +330,21 @@ class ScalarField(_Field):
         return field
 
     # operators: one line each --------------------------------------------------
-    def gradient(self, *, order: int = 2, engine: str | None = None) -> VectorField:
+    def gradient(self, *, order: int = 2, engine: str | None = None, bc: Any = None) -> VectorField:
         """Gradient in the orthonormal basis (see :func:`fieldgrad.gradient`)."""
-        return _method("gradient")(self, order=order, engine=engine)
+        return _method("gradient")(self, order=order, engine=engine, bc=bc)
 
     def gradient_norm(
-        self, *, ord: Any = 2, order: int = 2, engine: str | None = None
+        self, *, ord: Any = 2, order: int = 2, engine: str | None = None, bc: Any = None
     ) -> ScalarField:
         """Gradient norm, ord in {1, 2, inf} (see :func:`fieldgrad.gradient_norm`)."""
-        return _method("gradient_norm")(self, ord=ord, order=order, engine=engine)
+        return _method("gradient_norm")(self, ord=ord, order=order, engine=engine, bc=bc)
 
-    def laplacian(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
+    def laplacian(
+        self, *, order: int = 2, engine: str | None = None, bc: Any = None
+    ) -> ScalarField:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
-        return _method("laplacian")(self, order=order, engine=engine)
+        return _method("laplacian")(self, order=order, engine=engine, bc=bc)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Values at points given in grid coordinates, shape ``(..., ndim)``.
@@ -411,9 +413,11 @@ class VectorField(_Field):
             raise TypeError(msg)
         return field
 
-    def divergence(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
+    def divergence(
+        self, *, order: int = 2, engine: str | None = None, bc: Any = None
+    ) -> ScalarField:
         """Divergence (see :func:`fieldgrad.divergence`)."""
-        return _method("divergence")(self, order=order, engine=engine)
+        return _method("divergence")(self, order=order, engine=engine, bc=bc)
 
     def norm(self, *, ord: Any = 2) -> ScalarField:
         """Pointwise norm of the components, ord in {1, 2, inf}."""

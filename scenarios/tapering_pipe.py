@@ -9,6 +9,8 @@ axis, laid on an axisymmetric CylindricalGrid, and fieldgrad's gradient norm
 recovers |dp/dz|. Halving the radius makes the pressure fall 16 times faster.
 From that gradient the velocity u = |dp/dz| (R^2 - r^2) / (4 mu) is rebuilt
 and integrated over every cross-section: it carries the prescribed flow.
+This is a consistency check of the operators, not a flow solver: the pressure
+is built from the Poiseuille law, not solved from the equations of motion.
 """
 
 from __future__ import annotations

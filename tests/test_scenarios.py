@@ -43,6 +43,12 @@ REQUIRED_ROWS = {
         "fraction_of_sprouts_reaching_tumour",
         "mean_tip_speed_over_chi_grad_c",
         "steady_profile_max_rel_error",
+        "vegf_mass_budget_window",
+        "vegf_mass_budget_disk",
+    },
+    "agents_vs_continuum": {
+        "l1_histogram_vs_boltzmann",
+        "l1_histogram_vs_pde_solve_at_t",
     },
     "vegf_gradient": {
         "max_rel_error_profile_3d",
@@ -78,6 +84,9 @@ REQUIRED_ROWS = {
     "exploding_gradients": {"unclipped_diverges", "clipped_final_loss"},
     "attention_scaling": {"scaled_grad_norm_spread", "unscaled_logit_std_slope"},
     "gradient_penalty": {"mean_grad_norm_on_interpolates"},
+    "keller_segel_aggregation": {"growth_rate_vs_linear_theory", "total_cells_conserved"},
+    "fisher_kpp_invasion": {"front_speed_late_window", "corrected_speed_vs_2_sqrt_rD"},
+    "gray_scott_sphere": {"fastest_growing_degree", "growth_rate_of_fastest_degree"},
 }
 #: A quick scenario that takes longer than this is too slow for `run all --quick`.
 QUICK_SECONDS = 30

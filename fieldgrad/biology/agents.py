@@ -23,16 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_nonnegative
+from .._checks import check_nonnegative, check_positive
 from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
-from .sampling import FieldSampler
+from .deposition import UPTAKE_LAWS, CloudInCell
+from .sampling import FieldSampler, take_rows
 
 __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
 
 #: What happens to an agent that reaches the edge of the domain.
-BOUNDARY_MODES = ("stop", "remove")
+BOUNDARY_MODES = ("stop", "remove", "reflect")
 #: Steps between re-sorting the agents by cell on the fast path.
 _RESORT = 16
 
@@ -71,7 +72,20 @@ class ChemotaxisAgents:
     Agents that would leave the domain stop at its boundary: their
     coordinates are clipped to the grid's bounds (``boundary="stop"``), or
     they are removed from the simulation (``boundary="remove"``: they stay
-    where they left and are marked inactive).  No position is ever nan.
+    where they left, are marked inactive and in :attr:`removed`, and no
+    longer exchange with the field).  No position is ever nan: an agent
+    whose drift is not finite (a nan or inf in the field next to it) does
+    not move that step, and :attr:`stalled` counts such steps per agent.
+
+    Agents may also change the field (:meth:`exchange`): each releases
+    ``secretion`` (amount / time) and takes up at the rate ``q(c)`` of
+    ``uptake_law`` at the value ``c`` it samples: ``"linear"`` (default)
+    ``q = uptake * c`` (``uptake`` a volume cleared per time),
+    ``"saturating"`` ``q = uptake * c / (half_saturation + c)``
+    (Michaelis-Menten, ``uptake`` the maximal amount / time) or
+    ``"constant"`` ``q = uptake``.  The exchange is conservative on every
+    grid (cloud-in-cell weights and the true cell volumes) and never drives
+    a concentration below 0.
 
     Parameters
     ----------
@@ -89,17 +103,33 @@ class ChemotaxisAgents:
         Seed of the noise.
     order : {2, 4}, keyword-only
         Accuracy order of the gradient.
-    boundary : {"stop", "remove"}, keyword-only
-        What happens at the edge of the domain.
+    boundary : {"stop", "remove", "reflect"}, keyword-only
+        What happens at the edge of the domain: clipped to it, removed, or
+        mirrored at it (a reflecting wall in the grid's coordinates: exact
+        for Cartesian walls, a radial mirror at the rim of a disk or ball).
     fibronectin : ScalarField, optional, keyword-only
         A second field to climb (haptotaxis), on the same grid.
     haptotaxis : float, keyword-only
         Haptotactic coefficient ``rho >= 0``.
+    secretion, uptake : float or array_like of shape (n,), keyword-only
+        Release rate (amount / time) and uptake coefficient, ``>= 0``, the
+        same for all agents or one per agent (agents added later copy the
+        last agent's).
+    uptake_law : {"linear", "saturating", "constant"}, keyword-only
+        How the uptake rate depends on the local value (see above).
+    half_saturation : float, keyword-only
+        ``K > 0`` of the saturating law.
 
     Attributes
     ----------
     active : ndarray of bool
         Which agents still move.
+    removed : ndarray of bool
+        Which agents left through an open side (``boundary="remove"``).
+    stalled : ndarray of int
+        Steps each agent stood still because its drift was not finite.
+    last_exchange : dict
+        Amounts ``"secreted"`` and ``"taken"`` by the last :meth:`exchange`.
 
     Examples
     --------
@@ -132,6 +162,10 @@ class ChemotaxisAgents:
         boundary: str = "stop",
         fibronectin: ScalarField | None = None,
         haptotaxis: float = 0.0,
+        secretion: Any = 0.0,
+        uptake: Any = 0.0,
+        uptake_law: str = "linear",
+        half_saturation: float = 1.0,
     ) -> None:
         if not isinstance(field, ScalarField):
             msg = f"field must be a ScalarField, got {type(field).__name__}"
@@ -146,16 +180,30 @@ class ChemotaxisAgents:
         self.haptotaxis = check_nonnegative("haptotaxis", haptotaxis)
         self.boundary = boundary
         self.order = order
+        if uptake_law not in UPTAKE_LAWS:
+            msg = f"uptake_law must be one of {tuple(UPTAKE_LAWS)}, got {uptake_law!r}"
+            raise ValueError(msg)
+        self.uptake_law = uptake_law
+        self.half_saturation = check_positive("half_saturation", half_saturation)
         self.rng = np.random.default_rng(seed)
         ncart = len(self.grid.to_cartesian(*[x[:1] for x in self.grid.coords.values()]))
         self._ncart = ncart
         self._manifold = self.grid.ndim + _implicit_dimensions(self.grid) < ncart
         self._identity = self.grid.is_cartesian and ncart == self.grid.ndim
         self._plane = self._identity and self.grid.ndim == 2
-        self._order: np.ndarray | None = None
+        # positions are stored in cell order on the fast path (local memory access):
+        # slot s holds agent _ids[s]; None means slot = agent
+        self._ids: np.ndarray | None = None
+        self._slots: np.ndarray | None = None
         self._order_age = 0
         self._positions = self._check_positions(positions)
         self.active = np.ones(len(self._positions), dtype=bool)
+        self.removed = np.zeros(self.n, dtype=bool)
+        self.stalled = np.zeros(self.n, dtype=np.int64)
+        self.secretion = self._rates("secretion", secretion, self.n)
+        self.uptake = self._rates("uptake", uptake, self.n)
+        self.last_exchange: dict[str, float] = {}
+        self._cic: CloudInCell | None = None
         self._haptotactic: np.ndarray | None = None
         if fibronectin is not None:
             self._haptotactic = self._cartesian_gradient(self._check_field(fibronectin))
@@ -184,6 +232,25 @@ class ChemotaxisAgents:
             msg = "positions must be finite"
             raise ValueError(msg)
         return check_points(self.grid, pts).reshape(-1, ndim)
+
+    @staticmethod
+    def _rates(name: str, value: Any, n: int) -> float | np.ndarray:
+        """A rate per agent: a number, or one finite value >= 0 per agent."""
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            msg = f"{name} must be a number or one number per agent, got {value!r}"
+            raise TypeError(msg) from None
+        if arr.ndim == 0:
+            return check_nonnegative(name, float(arr))
+        if arr.shape != (n,):
+            msg = f"{name} must be a number or one value per agent, shape ({n},), got {arr.shape}"
+            raise ValueError(msg)
+        bad = ~(np.isfinite(arr) & (arr >= 0))
+        if bad.any():
+            msg = f"{name} must be finite and >= 0 for every agent, got {arr[bad][:3]}"
+            raise ValueError(msg)
+        return arr.copy()
 
     # --------------------------------------------------------------- fields
     def _cartesian_gradient(self, field: ScalarField) -> np.ndarray:
@@ -224,7 +291,7 @@ class ChemotaxisAgents:
     @property
     def positions(self) -> np.ndarray:
         """Positions in grid coordinates, shape ``(n, ndim)`` (a copy)."""
-        return self._positions.copy()
+        return self._agent_positions().copy() if self._ids is None else self._agent_positions()
 
     @property
     def n(self) -> int:
@@ -244,7 +311,7 @@ class ChemotaxisAgents:
         >>> ChemotaxisAgents(c, [[0.5, np.pi / 2]], 1.0).cartesian().round(12) + 0.0
         array([[0. , 0.5]])
         """
-        pts = self._positions if positions is None else np.asarray(positions, dtype=float)
+        pts = self._agent_positions() if positions is None else np.asarray(positions, dtype=float)
         return np.stack(self.grid.to_cartesian(*pts.T), axis=-1).reshape(len(pts), -1)
 
     def concentration(self, positions: np.ndarray | None = None) -> np.ndarray:
@@ -259,7 +326,7 @@ class ChemotaxisAgents:
         >>> ChemotaxisAgents(c, [[0.5, 0.25]], 1.0).concentration()
         array([1.75])
         """
-        pts = self._positions if positions is None else self._check_positions(positions)
+        pts = self._agent_positions() if positions is None else self._check_positions(positions)
         return self._concentration(pts)[:, 0]
 
     def velocity(self, positions: np.ndarray | None = None) -> np.ndarray:
@@ -274,7 +341,7 @@ class ChemotaxisAgents:
         >>> ChemotaxisAgents(c, [[0.5, 0.5]], sensitivity=0.1).velocity()
         array([[0.3, 0.4]])
         """
-        pts = self._positions if positions is None else self._check_positions(positions)
+        pts = self._agent_positions() if positions is None else self._check_positions(positions)
         return self._velocity(pts)
 
     def _velocity(self, pts: np.ndarray) -> np.ndarray:
@@ -292,15 +359,26 @@ class ChemotaxisAgents:
             return scale * np.einsum("ni,nik->nk", eta, self.grid.basis(*pts.T))
         return scale * self.rng.standard_normal((len(pts), self._ncart))
 
-    def _cell_order(self, pts: np.ndarray, everyone: bool) -> np.ndarray:
-        """Agents sorted by cell, refreshed every few steps (they move little per step)."""
-        if not everyone:
-            return np.arange(len(pts))
+    def _agent_positions(self) -> np.ndarray:
+        """Positions in agent order (the stored array itself when not permuted)."""
+        return self._positions if self._slots is None else take_rows(self._positions, self._slots)
+
+    def _unsort(self) -> None:
+        """Store the positions in agent order again."""
+        if self._slots is not None:
+            self._positions = take_rows(self._positions, self._slots)
+            self._ids = self._slots = None
+
+    def _sort_by_cell(self) -> None:
+        """Every few steps, store the positions by cell (agents move little per step)."""
         self._order_age += 1
-        if self._order is None or len(self._order) != len(pts) or self._order_age > _RESORT:
-            self._order = self._drift.cell_order(pts)
+        if self._ids is None or self._order_age > _RESORT:
+            order = self._drift.cell_order(self._positions)
+            self._positions = take_rows(self._positions, order)
+            self._ids = order if self._ids is None else self._ids[order]
+            self._slots = np.empty_like(self._ids)
+            self._slots[self._ids] = np.arange(len(self._ids))
             self._order_age = 0
-        return self._order
 
     def _into_domain(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Wrap periodic coordinates, clip the others; returns the points and who left."""
@@ -309,9 +387,12 @@ class ChemotaxisAgents:
             if per:
                 pts[:, i] = lo + np.mod(pts[:, i] - lo, hi - lo)
             else:
-                out = (pts[:, i] < lo) | (pts[:, i] > hi)
-                left |= out
-                np.clip(pts[:, i], lo, hi, out=pts[:, i])
+                x = pts[:, i]
+                if self.boundary == "reflect":  # mirrored at the wall, none leaves
+                    x[:] = np.where(x < lo, 2 * lo - x, np.where(x > hi, 2 * hi - x, x))
+                else:
+                    left |= (x < lo) | (x > hi)
+                np.clip(x, lo, hi, out=x)
         return pts, left
 
     # ------------------------------------------------------------- dynamics
@@ -329,38 +410,126 @@ class ChemotaxisAgents:
         >>> agents.step(dt=1.0)                 # v = 0.1 * 2 along x
         array([[0.4, 0.5]])
         """
+        self.advance(dt)
+        return self.positions
+
+    def advance(self, dt: float) -> None:
+        """:meth:`step` without returning the positions (no copy: for many agents).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
+        >>> agents = ChemotaxisAgents(fg.ScalarField.from_function(grid, lambda x, y: x),
+        ...                           [[0.2, 0.5]], sensitivity=0.1)
+        >>> agents.advance(1.0)
+        >>> agents.positions
+        array([[0.3, 0.5]])
+        """
         if not (float(dt) > 0 and math.isfinite(float(dt))):
             msg = f"dt must be > 0, got {dt!r}"
             raise ValueError(msg)
         dt = float(dt)
         idx = np.flatnonzero(self.active)
         if idx.size == 0:
-            return self.positions
+            return
         everyone = idx.size == self.n
-        pts = self._positions if everyone else self._positions[idx]
-        if self._plane and self._drift.uniform:
-            # fast path: one compiled pass (lookup, Euler-Maruyama step, edges) in place
-            noise = self._noise(pts, dt) if self.motility > 0 else np.zeros_like(pts)
-            left = self._drift.advance_plane(pts, dt, noise, self._cell_order(pts, everyone))
-            new = pts
+        if self._plane and self._drift.uniform and everyone:
+            # fast path: one compiled parallel pass (lookup, noise, step, edges) in
+            # place, over the positions stored in cell order
+            self._sort_by_cell()
+            key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
+            left, stalled = self._drift.advance_plane(
+                self._positions,
+                dt,
+                noise=math.sqrt(2 * self.motility * dt),
+                key=key,
+                reflect=self.boundary == "reflect",
+            )
+            who = self._ids if self._ids is not None else idx
         else:
-            move = self._velocity(pts)
-            move *= dt
-            if self.motility > 0:
-                move += self._noise(pts, dt)
-            if self._identity:
-                new = pts + move
+            self._unsort()
+            pts = self._positions[idx]
+            if self._plane and self._drift.uniform:
+                noise = math.sqrt(2 * self.motility * dt)
+                key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
+                left, stalled = self._drift.advance_plane(
+                    pts, dt, noise=noise, key=key, reflect=self.boundary == "reflect"
+                )
+                new = pts
             else:
-                xyz = self.cartesian(pts) + move
-                new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1).reshape(len(pts), -1)
-            new, left = self._into_domain(new)
-        if everyone:
-            self._positions = new
-        else:
+                move = self._velocity(pts)
+                stalled = ~np.all(np.isfinite(move), axis=1)
+                move[stalled] = 0.0
+                move *= dt
+                if self.motility > 0:
+                    move += self._noise(pts, dt)
+                if self._identity:
+                    new = pts + move
+                else:
+                    xyz = self.cartesian(pts) + move
+                    new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1)
+                    new = new.reshape(len(pts), -1)
+                new, left = self._into_domain(new)
+                new[stalled] = pts[stalled]
+                left &= ~stalled
             self._positions[idx] = new
+            who = idx
+        self.stalled[who[stalled]] += 1
         if self.boundary == "remove":
-            self.active[idx[left]] = False
-        return self.positions
+            self.active[who[left]] = False
+            self.removed[who[left]] = True
+
+    def exchange(self, field: ScalarField, dt: float) -> ScalarField:
+        """Secrete and take up for a time ``dt``: the field after the agents' exchange.
+
+        Each agent not removed (stopped ones too) releases ``secretion * dt``
+        and asks for ``q(c) * dt``, ``q`` by ``uptake_law``
+        (:data:`~fieldgrad.biology.deposition.UPTAKE_LAWS`) at the value ``c``
+        it samples; both are spread over the cells around it with
+        cloud-in-cell weights and the true cell volumes
+        (:class:`~fieldgrad.biology.deposition.CloudInCell`), so the total
+        ``sum c V`` changes by exactly ``secreted - taken``.  A cell asked for
+        more than it holds gives all it holds, shared in proportion, and is
+        left at 0.  An agent that samples a non-finite value takes nothing.
+        :attr:`last_exchange` holds the amounts ``"secreted"`` and ``"taken"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.biology import ChemotaxisAgents
+        >>> disk = fg.PolarGrid(radius=(0, 1), shape=(16, 32))
+        >>> c = fg.ScalarField(disk, np.ones(disk.shape))
+        >>> agents = ChemotaxisAgents(c, [[0.0, 0.0], [0.5, 1.0]], 0.0, secretion=2.0)
+        >>> after = agents.exchange(c, dt=0.5)       # two agents release 1 each
+        >>> bool(np.isclose(((after.data - 1) * disk.cell_volumes()).sum(), 2.0))
+        True
+        >>> agents.last_exchange
+        {'secreted': 2.0, 'taken': 0.0}
+        """
+        field = self._check_field(field, "field")
+        dt = check_positive("dt", dt)
+        if self._cic is None:
+            self._cic = CloudInCell(self.grid)
+        c = np.ascontiguousarray(np.asarray(field.compute().data, dtype=float)).ravel()
+        ids = self._ids
+        rates: list[Any] = []
+        for r in (self.secretion, self.uptake):
+            rates.append(r[ids] if ids is not None and isinstance(r, np.ndarray) else r)
+        ex = self._cic.exchange_checked(
+            c,
+            self._positions,
+            rates[0],
+            rates[1],
+            dt,
+            law=self.uptake_law,
+            half_saturation=self.half_saturation,
+            present=~self.removed if ids is None else ~self.removed[ids],
+        )
+        self.last_exchange = {"secreted": ex.secreted, "taken": ex.taken}
+        return ScalarField(self.grid, ex.concentration, name=field.name, units=field.units)
 
     def add(self, positions: Any) -> np.ndarray:
         """Add agents (e.g. new sprouts); returns their indices.
@@ -376,9 +545,16 @@ class ChemotaxisAgents:
         (array([1, 2]), 3)
         """
         pts = self._check_positions(positions)
+        self._unsort()
         start = self.n
+        for name in ("secretion", "uptake"):
+            rate = getattr(self, name)
+            if isinstance(rate, np.ndarray):  # one per agent: the new ones copy the last
+                setattr(self, name, np.concatenate([rate, np.full(len(pts), rate[-1])]))
         self._positions = np.concatenate([self._positions, pts])
         self.active = np.concatenate([self.active, np.ones(len(pts), dtype=bool)])
+        self.removed = np.concatenate([self.removed, np.zeros(len(pts), dtype=bool)])
+        self.stalled = np.concatenate([self.stalled, np.zeros(len(pts), dtype=np.int64)])
         return np.arange(start, self.n)
 
     def stop(self, indices: Any) -> None:
@@ -430,8 +606,8 @@ class ChemotaxisAgents:
         for k in range(steps + 1):
             if k:
                 self.step(dt)
-            positions[k] = self._positions
-            conc[k] = self._concentration(self._positions)[:, 0]
+            positions[k] = self._agent_positions()
+            conc[k] = self._concentration(positions[k])[:, 0]
             active[k] = self.active
             if progress and k and (k % report == 0 or k == steps):
                 print(f"\rChemotaxisAgents.run: step {k}/{steps}", end="", file=sys.stderr)

@@ -11,10 +11,9 @@ engine's sparse matrices, so the numbers agree with the reference engine.
 Every array is viewed as 3-D: a grid of ``ndim`` axes occupies the last
 ``ndim`` view axes, the leading view axes have length 1 and no taps.
 
-Values exactly on an axis or pole are filled afterwards by :func:`apply_fill`,
-the same interpolation across the axis as
-:func:`~fieldgrad.operators.stencils.fill_axis_points`, but touching only the
-few rows involved (and working on numpy and dask arrays alike).
+Values exactly on an axis or pole are filled afterwards by
+:func:`~fieldgrad.discretization.apply_fill`, with the same plan as the numpy
+engine, touching only the few rows involved.
 """
 
 from __future__ import annotations

@@ -19,10 +19,19 @@ import numpy as np
 from ..grids.base import Grid, Mirror
 from ..grids.values import grid_values
 
-__all__ = ["BOUNDARY_KINDS", "DEFAULT_BC", "Side", "resolve_bc", "side_values"]
+__all__ = [
+    "BOUNDARY_KINDS",
+    "DEFAULT_BC",
+    "Side",
+    "named_sides",
+    "resolve_bc",
+    "robin_coefficients",
+    "side_values",
+]
 
-#: Boundary condition kinds accepted in ``bc``.
-BOUNDARY_KINDS = ("dirichlet", "neumann", "periodic")
+#: Boundary condition kinds accepted in ``bc``; ``("robin", (a, b, value))``
+#: means ``a c + b dc/dn = value``.
+BOUNDARY_KINDS = ("dirichlet", "neumann", "robin", "periodic")
 #: The condition of every side not named in ``bc``: no flux.
 DEFAULT_BC = ("neumann", 0.0)
 
@@ -57,8 +66,8 @@ def _parse_condition(key: str, spec: Any) -> Side:
         kind, value = spec[0].lower(), spec[1]
     else:
         msg = (
-            f"bc[{key!r}] must be 'periodic', 'dirichlet', 'neumann' or a (kind, value) pair, "
-            f"got {spec!r}"
+            f"bc[{key!r}] must be 'periodic', 'dirichlet', 'neumann' or a (kind, value) pair "
+            f"with kind in {BOUNDARY_KINDS}, got {spec!r}"
         )
         raise ValueError(msg)
     if kind not in BOUNDARY_KINDS:
@@ -67,12 +76,63 @@ def _parse_condition(key: str, spec: Any) -> Side:
     if kind == "periodic" and not isinstance(spec, str):
         msg = f"bc[{key!r}] 'periodic' takes no value, got {spec!r}"
         raise ValueError(msg)
+    if kind == "robin":
+        return Side(kind, robin_coefficients(key, value))
     return Side(kind, value)
+
+
+def robin_coefficients(key: str, value: Any) -> tuple[float, float, Any]:
+    """``(a, b, value)`` of a Robin condition ``a c + b dc/dn = value``, checked.
+
+    Examples
+    --------
+    >>> from fieldgrad.operators.boundary import robin_coefficients
+    >>> robin_coefficients("r+", (1, 0.5, 2.0))
+    (1.0, 0.5, 2.0)
+    """
+    try:
+        a, b, v = value
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        msg = (
+            f"bc[{key!r}] robin value must be (a, b, value) for a u + b du/dn = value, "
+            f"got {value!r}"
+        )
+        raise ValueError(msg) from None
+    if a == 0 and b == 0:
+        msg = f"bc[{key!r}] robin needs a or b nonzero, got {value!r}"
+        raise ValueError(msg)
+    return (a, b, v)
 
 
 def _axis_has_metric(grid: Grid, axis: int) -> bool:
     factors = grid.factor_functions()
     return any(j == axis for (_, j) in factors) or axis in grid.volume_functions()
+
+
+def _key_sides(grid: Grid, name: str) -> list[tuple[int, int]]:
+    """(axis, side) pairs a ``bc`` key names: ``"x-"`` one side, ``"x"`` both."""
+    if name in grid.axes:
+        return [(grid.axes.index(name), 0), (grid.axes.index(name), 1)]
+    if name[-1:] in ("-", "+") and name[:-1] in grid.axes:
+        return [(grid.axes.index(name[:-1]), 0 if name[-1] == "-" else 1)]
+    keys = [a + s for a in grid.axes for s in ("-", "+")] + list(grid.axes)
+    msg = f"bc keys must be among {keys}, got {name!r}"
+    raise ValueError(msg)
+
+
+def named_sides(grid: Grid, bc: Mapping[str, Any] | None) -> set[tuple[int, int]]:
+    """The (axis, side) pairs that ``bc`` names explicitly (0: lower, 1: upper).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.operators.boundary import named_sides
+    >>> box = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
+    >>> sorted(named_sides(box, {"x": "dirichlet", "y+": "neumann"}))
+    [(0, 0), (0, 1), (1, 1)]
+    """
+    return {side for key in (bc or {}) for side in _key_sides(grid, str(key))}
 
 
 def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[Side, Side]]:
@@ -109,19 +169,10 @@ def resolve_bc(grid: Grid, bc: Mapping[str, Any] | None) -> list[tuple[Side, Sid
     if not isinstance(bc, Mapping):
         msg = f"bc must be a dict such as {{'x-': ('dirichlet', 0.0)}} or None, got {bc!r}"
         raise TypeError(msg)
-    valid = {a: (i, s) for i, a in enumerate(grid.axes) for s in ("-", "+")}
     given: dict[tuple[int, int], Side] = {}
     for key, spec in bc.items():
         name = str(key)
-        if name in grid.axes:
-            sides = [(grid.axes.index(name), 0), (grid.axes.index(name), 1)]
-        elif name[-1:] in "-+" and name[:-1] in valid:
-            sides = [(grid.axes.index(name[:-1]), 0 if name[-1] == "-" else 1)]
-        else:
-            keys = [a + s for a in grid.axes for s in ("-", "+")] + list(grid.axes)
-            msg = f"bc keys must be among {keys}, got {key!r}"
-            raise ValueError(msg)
-        for side in sides:
+        for side in _key_sides(grid, name):
             if side in given:
                 msg = f"bc gives two conditions for side {grid.axes[side[0]] + '-+'[side[1]]!r}"
                 raise ValueError(msg)

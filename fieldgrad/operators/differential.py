@@ -15,7 +15,9 @@ from typing import Any
 from ..discretization import check_ord, check_order
 from ..engines import select_engine
 from ..fields import ScalarField, VectorField
+from ..grids.base import Grid
 from ..units import per_length
+from .boundary_ghosts import with_ghosts
 
 __all__ = ["gradient", "gradient_norm", "divergence", "laplacian"]
 
@@ -26,7 +28,24 @@ def _check_field(field: Any, cls: type, name: str = "field") -> None:
         raise TypeError(msg)
 
 
-def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -> VectorField:
+def _apply(
+    op: str, grid: Grid, arrays: list[Any], bc: Any, engine: str | None, **options: Any
+) -> Any:
+    """Run an engine's operator, on the grid extended by ghost layers when ``bc`` is given."""
+    if bc is None:
+        kernel = select_engine(engine, arrays[0])
+        return getattr(kernel, op)(grid, arrays if op == "divergence" else arrays[0], **options)
+    big, data, crop = with_ghosts(grid, arrays, bc, options["order"])
+    kernel = select_engine(engine, data[0])
+    out = getattr(kernel, op)(big, data if op == "divergence" else data[0], **options)
+    if op == "gradient":
+        return [c[crop] for c in out]
+    return out[crop]
+
+
+def gradient(
+    field: ScalarField, *, order: int = 2, engine: str | None = None, bc: Any = None
+) -> VectorField:
     """Gradient of a scalar field in the orthonormal basis of its grid.
 
     Parameters
@@ -37,6 +56,12 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
         Accuracy order of the finite differences.
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine; by default one is chosen from the data.
+    bc : dict, optional, keyword-only
+        Boundary conditions by side or axis (see
+        :mod:`fieldgrad.operators.boundary_ghosts`): ``"periodic"``,
+        ``("dirichlet", value)``, ``("neumann", outward_derivative)``,
+        ``("robin", (a, b, value))``.  Without ``bc``: one-sided stencils
+        at real edges.
 
     Returns
     -------
@@ -55,7 +80,7 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
     """
     _check_field(field, ScalarField)
     order = check_order(order)
-    comps = select_engine(engine, field.data).gradient(field.grid, field.data, order=order)
+    comps = _apply("gradient", field.grid, [field.data], bc, engine, order=order)
     name = f"grad {field.name}" if field.name else None
     return VectorField(
         field.grid, comps, name=name, units=per_length(field.units, field.grid.units)
@@ -63,7 +88,12 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
 
 
 def gradient_norm(
-    field: ScalarField, *, ord: Any = 2, order: int = 2, engine: str | None = None
+    field: ScalarField,
+    *,
+    ord: Any = 2,
+    order: int = 2,
+    engine: str | None = None,
+    bc: Any = None,
 ) -> ScalarField:
     """The gradient norm ("steepness") of a scalar field.
 
@@ -78,6 +108,8 @@ def gradient_norm(
         Accuracy order.
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine.
+    bc : dict, optional, keyword-only
+        Boundary conditions, as for :func:`gradient`.
 
     Examples
     --------
@@ -92,15 +124,17 @@ def gradient_norm(
     """
     _check_field(field, ScalarField)
     order, ord = check_order(order), check_ord(ord)
-    data = select_engine(engine, field.data).gradient_norm(
-        field.grid, field.data, order=order, ord=ord
-    )
+    data = _apply("gradient_norm", field.grid, [field.data], bc, engine, order=order, ord=ord)
     name = f"|grad {field.name}|" if field.name else None
     return ScalarField(field.grid, data, name=name, units=per_length(field.units, field.grid.units))
 
 
-def divergence(field: VectorField, *, order: int = 2, engine: str | None = None) -> ScalarField:
+def divergence(
+    field: VectorField, *, order: int = 2, engine: str | None = None, bc: Any = None
+) -> ScalarField:
     """Divergence of a vector field given by its orthonormal components.
+
+    ``bc`` (as for :func:`gradient`) holds for every component.
 
     Examples
     --------
@@ -115,12 +149,16 @@ def divergence(field: VectorField, *, order: int = 2, engine: str | None = None)
     _check_field(field, VectorField)
     order = check_order(order)
     comps = [field.data[i] for i in range(field.grid.ndim)]
-    data = select_engine(engine, field.data).divergence(field.grid, comps, order=order)
+    data = _apply("divergence", field.grid, comps, bc, engine, order=order)
     return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units))
 
 
-def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) -> ScalarField:
+def laplacian(
+    field: ScalarField, *, order: int = 2, engine: str | None = None, bc: Any = None
+) -> ScalarField:
     """Laplacian (Laplace-Beltrami operator on the sphere surface) of a scalar field.
+
+    ``bc`` as for :func:`gradient`; e.g. ``bc={"x": "periodic"}``.
 
     Examples
     --------
@@ -134,5 +172,5 @@ def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) 
     """
     _check_field(field, ScalarField)
     order = check_order(order)
-    data = select_engine(engine, field.data).laplacian(field.grid, field.data, order=order)
+    data = _apply("laplacian", field.grid, [field.data], bc, engine, order=order)
     return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units, 2))

@@ -247,6 +247,8 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
         * ``("dirichlet", value)``: ``c = value`` on the side;
         * ``("neumann", g)``: outward normal derivative ``dc/dn = g`` (a
           diffusive outflux ``-D g`` per area); ``g = 0`` means no flux;
+        * ``("robin", (a, b, value))``: ``a c + b dc/dn = value`` (e.g. a
+          membrane of permeability ``k``: ``(k, D, k c_outside)``);
         * ``"periodic"``: automatic on full-circle angles; allowed on an axis
           without metric factors (Cartesian axes, a pipe's ``z``).
 
@@ -342,9 +344,10 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
             at = lo if s == 0 else hi
             area = metric.normal_area(i, np.array([at]))[0] * area_t
             area = np.broadcast_to(area, _take(index, i, slice(0, 1)).shape)
-            values = side_values(grid, i, at, side.value, label)
+            a, b, raw = side.value if side.kind == "robin" else (1.0, 0.0, side.value)
+            values = side_values(grid, i, at, raw, label)
             degenerate = np.all(np.abs(area) <= _ZERO_AREA * max(np.abs(area_t).max(), 1.0))
-            if degenerate and (side.kind == "dirichlet" or np.any(values != 0)):
+            if degenerate and (side.kind in ("dirichlet", "robin") or np.any(values != 0)):
                 msg = (
                     f"bc[{label!r}] is impossible: the side {grid.axes[i]} = {at:g} has zero "
                     f"area (an axis or pole), expected no condition, got {side.kind!r}"
@@ -355,19 +358,27 @@ def laplacian_matrix(grid: Grid, bc: Mapping[str, Any] | None = None) -> SparseL
             if side.kind == "neumann":
                 _take(rhs, i, slice(cell, cell + 1))[...] += area * values / vol
                 continue
-            # Dirichlet: outward normal derivative from the boundary value and the nearest points
+            # Dirichlet: outward normal derivative from the boundary value and the nearest points,
+            # dc/dn = -(w0 c_b + sum_k w_k c_k) / h_t.  Robin a c_b + b dc/dn = value eliminates
+            # c_b: the flux is -(area / h_t) (w0 value + a sum_k w_k c_k) / (a - b w0 / h_t).
             order = range(n) if s == 0 else range(n - 1, -1, -1)
             nearest = [k for k in order if x[k] != at][:_DIRICHLET_POINTS]
             ends = [(min(at, x[k]), max(at, x[k])) for k in nearest]
             dist = metric.path(i, *(np.array(e) for e in zip(*ends, strict=True)))
             w = _dirichlet_weights(dist)
-            coef = -area / metric_t  # flux = area dc/dn, dc/dn (outward) = -dc/ds (inward)
+            denominator = a - b * w[0] / metric_t
+            if np.any(denominator == 0):
+                msg = (
+                    f"bc[{label!r}] robin coefficients make the condition singular: {side.value!r}"
+                )
+                raise ValueError(msg)
+            coef = -area / metric_t / denominator  # flux = area dc/dn
             _take(rhs, i, slice(cell, cell + 1))[...] += coef * w[0] * values / vol
             row = _take(index, i, slice(cell, cell + 1))
             for wk, k in zip(w[1:], nearest, strict=True):
                 rows.append(row.ravel())
                 cols.append(_take(index, i, slice(k, k + 1)).ravel())
-                vals.append(np.broadcast_to(coef * wk, row.shape).ravel())
+                vals.append(np.broadcast_to(a * coef * wk, row.shape).ravel())
 
     if not vals:  # a single cell without neighbours
         rows, cols, vals = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]

@@ -163,14 +163,14 @@ def test_brownian_motion_on_the_sphere():
 
 
 @pytest.mark.parametrize("grid_kind", ["cartesian", "annulus"])
-def test_agents_stop_at_the_edge_or_are_removed(grid_kind):
+def test_agents_stop_at_the_edge_or_are_removed_or_reflected(grid_kind):
     if grid_kind == "cartesian":
         grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
         start, direction = [[0.9, 0.5], [0.5, 0.5]], (1, 0)
     else:
         grid = fg.PolarGrid(radius=(0.5, 1.0), shape=(16, 32))
         start, direction = [[0.6, 0.0], [0.9, np.pi]], (-1, 0)  # pushed across the hole
-    for boundary in ("stop", "remove"):
+    for boundary in ("stop", "remove", "reflect"):
         agents = ChemotaxisAgents(
             linear(grid, direction), start, 0.5, motility=0.01, seed=1, boundary=boundary
         )
@@ -180,7 +180,7 @@ def test_agents_stop_at_the_edge_or_are_removed(grid_kind):
             for i, (lo, hi) in enumerate(grid.bounds):
                 if not grid.periodic[i]:
                     assert np.all((pos[:, i] >= lo) & (pos[:, i] <= hi))
-        if boundary == "stop":
+        if boundary in ("stop", "reflect"):
             assert agents.active.all()
         else:
             assert not agents.active[0]
@@ -276,3 +276,93 @@ def test_bad_input_gets_clear_errors():
         agents.step(-1.0)
     with pytest.raises(ValueError, match="steps"):
         agents.run(1.5, 1.0)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_nan_in_the_field_stalls_the_agents_next_to_it(fast):
+    """A nan next to an agent must not turn its position into nan: it stands
+    still that step and is counted; agents elsewhere move as before."""
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
+    data = np.array(linear(grid, (1, 0)).data)
+    data[8, 8] = np.nan
+    field = fg.ScalarField(grid, data)
+    x = grid.coords["x"]
+    start = np.array([[x[8], x[8]], [0.2, 0.2]])
+    agents = ChemotaxisAgents(field, start, CHI, motility=1e-4, seed=0)
+    agents._plane = agents._plane and fast
+    for _ in range(3):
+        pos = agents.step(1.0)
+    assert np.all(np.isfinite(pos))
+    assert np.array_equal(pos[0], start[0])
+    assert agents.stalled.tolist() == [3, 0]
+    assert not np.allclose(pos[1], start[1])
+
+
+def test_agents_leaving_through_an_open_side_are_removed_and_counted():
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(16, 16))
+    agents = ChemotaxisAgents(
+        linear(grid, (1, 0)), [[0.95, 0.5], [0.1, 0.5]], 1.0, boundary="remove", secretion=1.0
+    )
+    agents.step(0.1)
+    assert agents.removed.tolist() == [True, False] and int(agents.removed.sum()) == 1
+    zero = fg.ScalarField(grid, np.zeros(grid.shape))
+    agents.exchange(zero, 1.0)
+    assert agents.last_exchange["secreted"] == pytest.approx(1.0)  # the removed one is gone
+
+
+def test_secretion_and_uptake_per_agent_and_after_add():
+    grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
+    c = fg.ScalarField(grid, np.ones(grid.shape))
+    agents = ChemotaxisAgents(c, [[0.0, 0.0], [0.5, 1.0]], 0.0, secretion=[1.0, 2.0])
+    agents.add([[0.3, 2.0]])
+    assert agents.secretion.tolist() == [1.0, 2.0, 2.0]
+    after = agents.exchange(c, dt=0.5)
+    added = ((after.data - c.data) * grid.cell_volumes()).sum()
+    assert added == pytest.approx(2.5, rel=1e-12) == agents.last_exchange["secreted"]
+    saturating = ChemotaxisAgents(
+        c, [[0.5, 1.0]], 0.0, uptake=2.0, uptake_law="saturating", half_saturation=3.0
+    )
+    saturating.exchange(c, dt=0.01)  # asks less than the cells hold
+    assert saturating.last_exchange["taken"] == pytest.approx(2.0 * 1 / (3 + 1) * 0.01, rel=1e-12)
+
+
+def test_bad_rates_get_clear_errors():
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
+    field = linear(grid)
+    ok = [[0.5, 0.5], [0.2, 0.2]]
+    with pytest.raises(ValueError, match="secretion must be >= 0"):
+        ChemotaxisAgents(field, ok, 1.0, secretion=-1.0)
+    with pytest.raises(ValueError, match="uptake must be finite and >= 0"):
+        ChemotaxisAgents(field, ok, 1.0, uptake=[1.0, np.nan])
+    with pytest.raises(ValueError, match=r"secretion must be a number or one value per agent"):
+        ChemotaxisAgents(field, ok, 1.0, secretion=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="uptake_law"):
+        ChemotaxisAgents(field, ok, 1.0, uptake_law="hill")
+    with pytest.raises(ValueError, match="half_saturation"):
+        ChemotaxisAgents(field, ok, 1.0, half_saturation=0.0)
+    with pytest.raises(TypeError, match="secretion"):
+        ChemotaxisAgents(field, ok, 1.0, secretion="lots")
+    agents = ChemotaxisAgents(field, ok, 1.0)
+    with pytest.raises(ValueError, match="dt"):
+        agents.exchange(field, 0.0)
+    with pytest.raises(TypeError, match="field"):
+        agents.exchange(field.data, 1.0)
+
+
+def test_parallel_fast_path_agrees_with_the_serial_kernel(monkeypatch):
+    """Above PARALLEL_AGENTS the move runs on threads (agents stored by cell);
+    the counter-based noise makes it identical to the serial kernel."""
+    from fieldgrad.biology import sampling
+
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(64, 64))
+    field = fg.ScalarField.from_function(grid, lambda x, y: np.sin(3 * x) * np.cos(2 * y))
+    start = np.random.default_rng(0).random((150_000, 2))
+    results = []
+    for limit in (sampling.PARALLEL_AGENTS, 10**12):
+        monkeypatch.setattr(sampling, "PARALLEL_AGENTS", limit)
+        agents = ChemotaxisAgents(field, start, 0.05, motility=1e-3, seed=3, boundary="reflect")
+        for _ in range(20):
+            agents.advance(0.1)
+        results.append(agents.positions)
+    assert np.array_equal(results[0], results[1])
+    assert np.all((results[0] >= 0) & (results[0] <= 1))

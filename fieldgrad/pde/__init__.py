@@ -1,0 +1,27 @@
+"""Fields that evolve: equations on every grid and the time steppers that solve them."""
+
+from .equations import (
+    Advection,
+    Diffusion,
+    Equation,
+    FisherKPP,
+    KellerSegel,
+    ReactionDiffusion,
+    grid_values,
+)
+from .solve import METHODS, Solution, solve
+from .system import System
+
+__all__ = [
+    "METHODS",
+    "Advection",
+    "Diffusion",
+    "Equation",
+    "FisherKPP",
+    "KellerSegel",
+    "ReactionDiffusion",
+    "Solution",
+    "System",
+    "grid_values",
+    "solve",
+]
