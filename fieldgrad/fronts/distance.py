@@ -19,6 +19,7 @@ import numpy as np
 from ..fields import ScalarField
 from ..grids.base import Grid
 from .marching import march
+from .sweeping import sweep
 from .tables import Neighbours, neighbour_table
 
 __all__ = ["travel_time", "distance", "signed_distance", "check_order", "speed_array"]
@@ -206,6 +207,7 @@ def travel_time(grid: Grid, sources: Any, speed: Speed = 1.0, order: int = 2) ->
         tau_known = np.where(known, 0.5 * (1.0 + v_known * slowness), 1.0)
         t0_safe = np.where(t0 > 0, t0, 1.0)
         tau = march(table, tau_known, known, slowness, t0=t0_safe, grad0=grad0, order=order)
+        sweep(table, tau, known, slowness, grid.shape, t0=t0_safe, grad0=grad0, order=order)
         t = np.where(t0 > 0, t0 * tau, 0.0)
     return ScalarField(grid, t.reshape(grid.shape), name="travel time")
 
@@ -325,6 +327,15 @@ def signed_distance(field: ScalarField, level: float = 0.0, *, order: int = 2) -
     grid = field.grid
     table = neighbour_table(grid)
     near, d0 = _interface_distance(ScalarField(grid, f), f, table)
-    d = march(table, d0, near, np.ones(grid.size), order=order)
-    s = np.where(f.ravel() < 0, -d, d)
+    inside = f.ravel() < 0
+    s0 = np.where(inside, -d0, d0)
+    s = s0.copy()
+    ones = np.ones(grid.size)
+    # march each side on its own: the other side's band carries the signed values
+    # across the contour (smooth for second-order stencils), the rest is blocked
+    for side, sign in ((~inside, 1.0), (inside, -1.0)):
+        known = near | ~side
+        start = np.where(near, sign * s0, np.inf)
+        d = march(table, start, known, ones, order=order)
+        s = np.where(side & ~near, sign * d, s)
     return ScalarField(grid, s.reshape(grid.shape), name="signed distance")

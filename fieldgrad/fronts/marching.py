@@ -63,15 +63,10 @@ def _sift_down(heap, pos, key, i, n):
 
 # ------------------------------------------------------------------ local solve
 @njit(cache=True, nogil=True)
-def _solve(alpha, beta, upwind, count, free, slowness):
-    """The larger root of ``sum_a (alpha_a tau + beta_a)^2 + free tau^2 = slowness^2``
-    over the first ``count`` axes that is upwind on each of them (NaN if neither is).
-
-    ``free`` collects ``g_a^2`` of the axes without upwind information, along
-    which ``tau`` is taken as flat: then a point source in a uniform medium
-    (``tau = 1``) is solved exactly whichever neighbours are known.
-    """
-    a = free
+def _solve(alpha, beta, upwind, count, slowness):
+    """The larger root of ``sum_a (alpha_a tau + beta_a)^2 = slowness^2`` over the
+    first ``count`` axes that is upwind on each of them (NaN if neither is)."""
+    a = 0.0
     b = 0.0
     c = -slowness * slowness
     for m in range(count):
@@ -102,11 +97,8 @@ def _update(q, tau, t0, grad0, status, index, dist, slowness, order):
     upwind = np.empty(ndim)
     t_near = np.empty(ndim)
     d_near = np.empty(ndim)
-    g_near = np.empty(ndim)
-    g_total = 0.0
     count = 0
     for axis in range(ndim):
-        g_total += grad0[q, axis] * grad0[q, axis]
         best = -1
         best_t = np.inf
         for side in range(2):
@@ -139,7 +131,6 @@ def _update(q, tau, t0, grad0, status, index, dist, slowness, order):
             upwind[m] = upwind[m - 1]
             t_near[m] = t_near[m - 1]
             d_near[m] = d_near[m - 1]
-            g_near[m] = g_near[m - 1]
             m -= 1
         # physical derivative of T = t0 tau along +axis: alpha tau + beta
         alpha[m] = grad0[q, axis] - sign * t0[q] * coef
@@ -147,20 +138,40 @@ def _update(q, tau, t0, grad0, status, index, dist, slowness, order):
         upwind[m] = sign
         t_near[m] = best_t
         d_near[m] = s1
-        g_near[m] = grad0[q, axis] * grad0[q, axis]
         count += 1
     if count == 0:
         return np.inf
-    g_used = 0.0
-    for m in range(count):
-        g_used += g_near[m]
     for used in range(count, 0, -1):
-        value = _solve(alpha, beta, upwind, used, g_total - g_used, slowness)
+        value = _solve(alpha, beta, upwind, used, slowness)
         if not np.isnan(value):
             return value
-        g_used -= g_near[used - 1]
     # no upwind solution of the quadratic: the one-sided first-order value
     return (t_near[0] + d_near[0] * slowness) / t0[q]
+
+
+@njit(cache=True, nogil=True)
+def _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n):
+    """Update the neighbours of the newly accepted point ``p``; return the heap size.
+
+    A value only ever decreases, as in Sethian's fast marching.
+    """
+    for axis in range(index.shape[1]):
+        for side in range(2):
+            q = index[p, axis, side, 0]
+            if q < 0 or status[q] == ACCEPTED:
+                continue
+            value = _update(q, tau, t0, grad0, status, index, dist, slowness[q], order)
+            if not t0[q] * value < key[q]:
+                continue
+            tau[q] = value
+            key[q] = t0[q] * value
+            if status[q] == FAR:
+                status[q] = TRIAL
+                heap[n] = q
+                pos[q] = n
+                n += 1
+            _sift_up(heap, pos, key, pos[q])
+    return n
 
 
 @njit(cache=True, nogil=True)
@@ -174,22 +185,8 @@ def _march(tau, t0, grad0, status, index, dist, slowness, order):
         if status[p] == ACCEPTED:
             key[p] = t0[p] * tau[p]
     for p in range(size):
-        if status[p] != ACCEPTED:
-            continue
-        for axis in range(index.shape[1]):
-            for side in range(2):
-                q = index[p, axis, side, 0]
-                if q < 0 or status[q] == ACCEPTED:
-                    continue
-                value = _update(q, tau, t0, grad0, status, index, dist, slowness[q], order)
-                if t0[q] * value < key[q]:
-                    tau[q] = value
-                    key[q] = t0[q] * value
-                    if status[q] == FAR:
-                        status[q] = TRIAL
-                        heap[n] = q
-                        n += 1
-                    _sift_up(heap, pos, key, pos[q] if pos[q] >= 0 else n - 1)
+        if status[p] == ACCEPTED:
+            n = _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n)
     while n > 0:
         p = heap[0]
         n -= 1
@@ -199,21 +196,7 @@ def _march(tau, t0, grad0, status, index, dist, slowness, order):
         if n > 0:
             _sift_down(heap, pos, key, 0, n)
         status[p] = ACCEPTED
-        for axis in range(index.shape[1]):
-            for side in range(2):
-                q = index[p, axis, side, 0]
-                if q < 0 or status[q] == ACCEPTED:
-                    continue
-                value = _update(q, tau, t0, grad0, status, index, dist, slowness[q], order)
-                if t0[q] * value < key[q]:
-                    tau[q] = value
-                    key[q] = t0[q] * value
-                    if status[q] == FAR:
-                        status[q] = TRIAL
-                        heap[n] = q
-                        pos[q] = n
-                        n += 1
-                    _sift_up(heap, pos, key, pos[q])
+        n = _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n)
     return tau
 
 
