@@ -89,14 +89,17 @@ def _solve(alpha, beta, upwind, count, slowness):
 
 
 @njit(cache=True, nogil=True)
-def _update(q, tau, t0, grad0, status, index, dist, slowness, order):
-    """New value of ``tau`` at point ``q`` from its accepted neighbours."""
+def _update(q, tau, t0, grad0, status, index, dist, slowness, order, work):
+    """New value of ``tau`` at point ``q`` from its accepted neighbours.
+
+    ``work`` is scratch space of shape ``(5, ndim)``.
+    """
     ndim = index.shape[1]
-    alpha = np.empty(ndim)
-    beta = np.empty(ndim)
-    upwind = np.empty(ndim)
-    t_near = np.empty(ndim)
-    d_near = np.empty(ndim)
+    alpha = work[0]
+    beta = work[1]
+    upwind = work[2]
+    t_near = work[3]
+    d_near = work[4]
     count = 0
     for axis in range(ndim):
         best = -1
@@ -150,7 +153,7 @@ def _update(q, tau, t0, grad0, status, index, dist, slowness, order):
 
 
 @njit(cache=True, nogil=True)
-def _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n):
+def _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n, work):
     """Update the neighbours of the newly accepted point ``p``; return the heap size.
 
     A value only ever decreases, as in Sethian's fast marching.
@@ -160,7 +163,7 @@ def _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, k
             q = index[p, axis, side, 0]
             if q < 0 or status[q] == ACCEPTED:
                 continue
-            value = _update(q, tau, t0, grad0, status, index, dist, slowness[q], order)
+            value = _update(q, tau, t0, grad0, status, index, dist, slowness[q], order, work)
             if not t0[q] * value < key[q]:
                 continue
             tau[q] = value
@@ -180,13 +183,16 @@ def _march(tau, t0, grad0, status, index, dist, slowness, order):
     heap = np.empty(size, dtype=np.int64)
     pos = np.full(size, -1, dtype=np.int64)
     key = np.full(size, np.inf)
+    work = np.empty((5, index.shape[1]))
     n = 0
     for p in range(size):
         if status[p] == ACCEPTED:
             key[p] = t0[p] * tau[p]
     for p in range(size):
         if status[p] == ACCEPTED:
-            n = _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n)
+            n = _relax(
+                p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n, work
+            )
     while n > 0:
         p = heap[0]
         n -= 1
@@ -196,7 +202,9 @@ def _march(tau, t0, grad0, status, index, dist, slowness, order):
         if n > 0:
             _sift_down(heap, pos, key, 0, n)
         status[p] = ACCEPTED
-        n = _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n)
+        n = _relax(
+                p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n, work
+            )
     return tau
 
 

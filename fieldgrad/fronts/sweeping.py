@@ -8,7 +8,8 @@ then misses that neighbour and leaves an error of first order along those
 lines.  A few sweeps in the ``2**ndim`` index orderings, each point solving
 the full Godunov problem with the current values of all its neighbours (the
 least upwind-consistent root over every choice of side per axis), remove it.
-Fast marching's result is the starting guess, so two or three rounds suffice.
+Fast marching's result is the starting guess, so a few rounds suffice, and
+only points whose neighbours changed are visited again.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def _sweep(tau, t0, grad0, fixed, index, dist, slowness, order, shape, tolerance
     alpha = np.zeros((ndim, 2))
     beta = np.zeros((ndim, 2))
     ok = np.zeros((ndim, 2), dtype=np.bool_)
+    active = np.ones(size, dtype=np.bool_)
     rounds = 0
     for _ in range(max_rounds):
         rounds += 1
@@ -137,12 +139,22 @@ def _sweep(tau, t0, grad0, fixed, index, dist, slowness, order, shape, tolerance
                     if (direction >> a) & 1:
                         i = shape[a] - 1 - i
                     q += i * strides[a]
-                if fixed[q]:
+                if fixed[q] or not active[q]:
                     continue
+                active[q] = False
                 value = _local(q, tau, t0, grad0, index, dist, slowness[q], order, alpha, beta, ok)
                 if value < np.inf:
-                    change = max(change, abs(t0[q] * (value - tau[q])))
+                    delta = abs(t0[q] * (value - tau[q]))
                     tau[q] = value
+                    if delta > tolerance * scale:
+                        change = max(change, delta)
+                        # whose stencils read q must look again
+                        for a in range(ndim):
+                            for side in range(2):
+                                for k in range(index.shape[3]):
+                                    r = index[q, a, side, k]
+                                    if r >= 0:
+                                        active[r] = True
         if change <= tolerance * scale:
             break
     return rounds
