@@ -121,7 +121,7 @@ def _update(q, tau, t0, grad0, status, index, dist, slowness, order, work):
             n2 = index[q, axis, best, 1]
             if n2 >= 0 and status[n2] == ACCEPTED:
                 s2 = dist[q, axis, best, 1]
-                if s2 > s1 and t0[n2] * tau[n2] <= best_t:
+                if s2 > s1 and t0[n2] * tau[n2] < best_t:
                     w1 = s2 / (s1 * (s2 - s1))
                     w2 = -s1 / (s2 * (s2 - s1))
                     coef = w1 + w2

@@ -44,7 +44,7 @@ def _side_terms(q, tau, t0, grad0, index, dist, order, axis, side):
         n2 = index[q, axis, side, 1]
         if n2 >= 0 and np.isfinite(tau[n2]):
             s2 = dist[q, axis, side, 1]
-            if s2 > s1 and t0[n2] * tau[n2] <= t1:
+            if s2 > s1 and t0[n2] * tau[n2] < t1:
                 w1 = s2 / (s1 * (s2 - s1))
                 w2 = -s1 / (s2 * (s2 - s1))
                 coef = w1 + w2
