@@ -16,5 +16,15 @@ Examples
 """
 
 from .distance import distance, signed_distance, travel_time
+from .levelset import evolve
+from .paths import shortest_path
+from .upwind import upwind_gradient_norm
 
-__all__ = ["distance", "signed_distance", "travel_time"]
+__all__ = [
+    "distance",
+    "evolve",
+    "shortest_path",
+    "signed_distance",
+    "travel_time",
+    "upwind_gradient_norm",
+]

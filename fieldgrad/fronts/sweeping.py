@@ -193,7 +193,7 @@ def sweep(
     >>> tau = np.where(fixed, 1.0, 1.5)
     >>> rounds = sweep(neighbour_table(grid), tau, fixed, np.ones(256), grid.shape,
     ...                t0=t0, grad0=grad0)
-    >>> bool(np.abs(tau - 1).max() < 1e-12)
+    >>> bool(np.abs(tau - 1).max() < 1e-8)
     True
     """
     return int(
