@@ -101,7 +101,8 @@ def shortest_path(T: ScalarField, start: Any, *, step: float | None = None) -> n
     xyz = np.array([float(c) for c in grid.to_cartesian(*point)])
     path = [point]
     t_now = float(time_at(point))
-    extent = np.ptp(np.stack([np.ravel(c) for c in grid.to_cartesian()]), axis=1).max()
+    corners = [np.broadcast_to(c, grid.shape).ravel() for c in grid.to_cartesian()]
+    extent = max(float(np.ptp(c)) for c in corners)
     for _ in range(int(MAX_STEPS_FACTOR * extent / h) + 10):
         k1, _ = direction(xyz)
         k2, _ = direction(xyz + 0.5 * h * k1)
