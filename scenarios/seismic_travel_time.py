@@ -23,10 +23,13 @@ from fieldgrad.report import check, save_figure, write_report
 NAME = "seismic_travel_time"
 V0 = 2.0  # km/s at the surface
 GRADIENT = 0.3  # 1/s: speed gained per km of depth
-WIDTH, DEPTH = 20.0, 10.0  # km
+# km; narrow enough that every first-arrival ray stays inside (the closed form
+# is for an unbounded medium; rays to the far bottom corners of a wider section
+# would dip below its floor)
+WIDTH, DEPTH = 16.0, 10.0
 SOURCE = (5.3, 2.2)  # (x, depth) in km, between grid points
-RECEIVERS = (9.0, 13.0, 17.0, 19.5)  # x of stations at the surface, km
-STATION = 17.0  # the station whose first arrival is reported
+RECEIVERS = (8.0, 11.0, 14.0, 15.5)  # x of stations at the surface, km
+STATION = 14.0  # the station whose first arrival is reported
 
 
 def speed(x, y):
@@ -54,8 +57,8 @@ def ray_circle(receiver: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def solve(n: int) -> tuple[fg.CartesianGrid, fg.ScalarField, float]:
-    """Travel times on an n-by-n/2 grid and their worst error."""
-    grid = fg.CartesianGrid(bounds=[(0, WIDTH), (0, DEPTH)], shape=(n, n // 2))
+    """Travel times on an n-by-5n/8 grid (square cells) and their worst error."""
+    grid = fg.CartesianGrid(bounds=[(0, WIDTH), (0, DEPTH)], shape=(n, n * 5 // 8))
     T = fronts.travel_time(grid, [SOURCE], speed=speed)
     T.name, T.units = "first-arrival time", "s"
     return grid, T, float(np.abs(T.data - exact_time(*grid.to_cartesian())).max())
@@ -63,7 +66,7 @@ def solve(n: int) -> tuple[fg.CartesianGrid, fg.ScalarField, float]:
 
 def run(outdir: str | Path, quick: bool = False) -> dict:
     """Travel times and rays against the closed forms of the linear-speed medium."""
-    n = 160 if quick else 640
+    n = 128 if quick else 512
     _, _, coarse_error = solve(n // 2)
     grid, T, error = solve(n)
     order = np.log2(coarse_error / error)
@@ -75,14 +78,16 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
         receiver = np.array([x, grid.coords["y"][0]])
         ray = fronts.shortest_path(T, receiver)
         centre, radius = ray_circle(receiver)
-        deviation = max(deviation, float(np.abs(np.linalg.norm(ray - centre, axis=1) - radius).max()))
+        deviation = max(
+            deviation, float(np.abs(np.linalg.norm(ray - centre, axis=1) - radius).max())
+        )
         rays.append(ray)
     h = WIDTH / n
 
     rows = [
         check("max_abs_error_s", error, 0.0, atol=0.05 * h**2),
         check("convergence_order", order, 2.0, atol=0.3),
-        check("first_arrival_at_17_km_s", arrival, float(exact_time(*station)), rtol=1e-4),
+        check("first_arrival_at_14_km_s", arrival, float(exact_time(*station)), rtol=1e-4),
         check("ray_max_deviation_from_circle_km", deviation, 0.0, atol=0.5 * h),
     ]
 
@@ -103,9 +108,12 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     image = ax2.pcolormesh(x, y, log_error, cmap="magma", shading="nearest", vmin=-7, vmax=-3)
     fig.colorbar(image, ax=ax2, label="log₁₀ |T - closed form| (s)")
     ax2.set(xlabel="x (km)", ylabel="depth (km)", aspect="equal",
-            title=f"Error: worst {error:.1e} s; order {order:.2f} from {n // 2} to {n} cells")  # fmt: skip
+            title=f"Error: worst {error:.1e} s; order {order:.2f} from {n // 2} to {n} "
+                  "cells")  # fmt: skip
     ax2.invert_yaxis()
-    fig.suptitle(f"Travel times for v = {V0:g} + {GRADIENT:g} z km/s: second order from an off-grid source")
+    fig.suptitle(
+        f"Travel times for v = {V0:g} + {GRADIENT:g} z km/s: second order from an off-grid source"
+    )
     save_figure(fig, NAME, outdir, dpi=80 if quick else 130)
     return write_report(NAME, rows, outdir)
 

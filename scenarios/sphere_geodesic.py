@@ -37,9 +37,10 @@ START = (np.radians(50.0), np.radians(250.0))  # 40°N 110°W: the route ends on
 
 def haversine_km(theta0: float, phi0: float, theta, phi):
     """Great-circle distance in km from (theta0, phi0) by the haversine formula."""
-    a = np.sin((theta - theta0) / 2) ** 2 + np.sin(theta0) * np.sin(theta) * np.sin(
-        (phi - phi0) / 2
-    ) ** 2
+    a = (
+        np.sin((theta - theta0) / 2) ** 2
+        + np.sin(theta0) * np.sin(theta) * np.sin((phi - phi0) / 2) ** 2
+    )
     return 2 * R_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -81,9 +82,7 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
     spacing_km = dtheta * R_KM
     rows = [
-        check(
-            "max_abs_grad_norm_minus_1", worst_grad, 0.0, atol=GRAD_SAFETY * (dtheta / CAP) ** 2
-        ),
+        check("max_abs_grad_norm_minus_1", worst_grad, 0.0, atol=GRAD_SAFETY * (dtheta / CAP) ** 2),
         check(
             "max_error_vs_haversine_over_half_circumference",
             worst_error / (np.pi * R_KM),

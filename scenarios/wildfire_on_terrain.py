@@ -100,7 +100,8 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     ig_lat, ig_lon = 90 - np.rad2deg(ignition[0]), np.rad2deg(ignition[1])
     ax2.plot(ig_lon, ig_lat, "*", color="gold", ms=14, mec="k")
     ax2.set(aspect=aspect, xlabel="longitude (°)", ylabel="latitude (°)",
-            title=f"Fire fronts every {FRONT_EVERY:g} h (white) and on flat ground (dashed)")  # fmt: skip
+            title=f"Fire fronts every {FRONT_EVERY:g} h (white), on flat ground "
+                  "(dashed)")  # fmt: skip
     fig.suptitle("A fire spreading faster on steep ground: the Jacksboro fault DEM (Tennessee)")
     save_figure(fig, NAME, outdir, dpi=80 if quick else 130)
     return write_report(NAME, rows, outdir)

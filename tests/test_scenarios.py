@@ -35,7 +35,7 @@ REQUIRED_ROWS = {
     "seismic_travel_time": {
         "max_abs_error_s",
         "convergence_order",
-        "first_arrival_at_17_km_s",
+        "first_arrival_at_14_km_s",
         "ray_max_deviation_from_circle_km",
     },
     "wildfire_on_terrain": {

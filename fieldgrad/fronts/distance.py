@@ -206,8 +206,28 @@ def travel_time(grid: Grid, sources: Any, speed: Speed = 1.0, order: int = 2) ->
         # trapezoid rule along the straight ray: T = |x - s| (1/v(s) + 1/v(x)) / 2
         tau_known = np.where(known, 0.5 * (1.0 + v_known * slowness), 1.0)
         t0_safe = np.where(t0 > 0, t0, 1.0)
-        tau = march(table, tau_known, known, slowness, t0=t0_safe, grad0=grad0, order=order)
-        sweep(table, tau, known, slowness, grid.shape, t0=t0_safe, grad0=grad0, order=order)
+        suspect = np.zeros(grid.size, dtype=bool)
+        tau = march(
+            table,
+            tau_known,
+            known,
+            slowness,
+            t0=t0_safe,
+            grad0=grad0,
+            order=order,
+            suspect=suspect,
+        )
+        sweep(
+            table,
+            tau,
+            known,
+            slowness,
+            grid.shape,
+            t0=t0_safe,
+            grad0=grad0,
+            order=order,
+            active=suspect,
+        )
         t = np.where(t0 > 0, t0 * tau, 0.0)
     return ScalarField(grid, t.reshape(grid.shape), name="travel time")
 
@@ -255,7 +275,7 @@ def distance(grid: Grid, sources: Any, order: int = 2) -> ScalarField:
 def _interface_distance(field: ScalarField, f: np.ndarray, table: Neighbours) -> tuple:
     """Points next to the level set and their distance to it (sub-cell accurate)."""
     flat = f.ravel()
-    idx = table.index[..., 0]
+    idx = table.ids[..., 0]
     nb = np.where(idx >= 0, flat[np.clip(idx, 0, None)], np.nan)
     crossing = (flat[:, None, None] * nb <= 0) & (idx >= 0)
     near = crossing.any(axis=(1, 2)) | (flat == 0)
@@ -322,7 +342,10 @@ def signed_distance(field: ScalarField, level: float = 0.0, *, order: int = 2) -
         msg = "field must be finite everywhere"
         raise ValueError(msg)
     if not (np.any(f < 0) and np.any(f >= 0)) and not np.any(f == 0):
-        msg = f"field must cross level {level!r} somewhere, got values in [{f.min() + level}, {f.max() + level}]"
+        msg = (
+            f"field must cross level {level!r} somewhere, "
+            f"got values in [{f.min() + level}, {f.max() + level}]"
+        )
         raise ValueError(msg)
     grid = field.grid
     table = neighbour_table(grid)

@@ -178,7 +178,25 @@ def _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, k
 
 
 @njit(cache=True, nogil=True)
-def _march(tau, t0, grad0, status, index, dist, slowness, order):
+def _later_upwind(p, grad0, status, index):
+    """Whether the factor says T falls towards a neighbour of ``p`` not yet accepted.
+
+    Next to the grid lines through an off-grid source the factored upwind side
+    can be a point that arrives a little later; marching cannot use it, the
+    sweeps (:mod:`fieldgrad.fronts.sweeping`) must revisit ``p``.
+    """
+    for axis in range(index.shape[1]):
+        g = grad0[p, axis]
+        if g == 0.0:
+            continue
+        q = index[p, axis, 0 if g > 0.0 else 1, 0]
+        if q >= 0 and status[q] != ACCEPTED:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _march(tau, t0, grad0, status, index, dist, slowness, order, suspect):
     size = tau.size
     heap = np.empty(size, dtype=np.int64)
     pos = np.full(size, -1, dtype=np.int64)
@@ -202,9 +220,8 @@ def _march(tau, t0, grad0, status, index, dist, slowness, order):
         if n > 0:
             _sift_down(heap, pos, key, 0, n)
         status[p] = ACCEPTED
-        n = _relax(
-                p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n, work
-            )
+        suspect[p] = _later_upwind(p, grad0, status, index)
+        n = _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n, work)
     return tau
 
 
@@ -217,6 +234,7 @@ def march(
     t0: np.ndarray | None = None,
     grad0: np.ndarray | None = None,
     order: int = 2,
+    suspect: np.ndarray | None = None,
 ) -> np.ndarray:
     """March ``T = t0 * tau`` out of the ``accepted`` points (flat arrays).
 
@@ -235,6 +253,9 @@ def march(
         default 1 and 0 (no factoring).
     order : {1, 2}, keyword-only
         Order of the upwind differences.
+    suspect : ndarray of bool, keyword-only
+        If given, set True where the factor's upwind side was not yet known
+        when the point was accepted (points for the sweeps to revisit).
 
     Returns
     -------
@@ -255,12 +276,20 @@ def march(
     [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
     """
     size = tau.size
-    ndim = table.index.shape[1]
+    ndim = table.ids.shape[1]
     t0 = np.ones(size) if t0 is None else np.ascontiguousarray(t0, dtype=float)
     grad0 = np.zeros((size, ndim)) if grad0 is None else np.ascontiguousarray(grad0, dtype=float)
     status = np.where(accepted, ACCEPTED, FAR).astype(np.int8)
     values = np.where(accepted, tau, np.inf).astype(float)
+    flags = np.zeros(size, dtype=np.bool_) if suspect is None else suspect
     return _march(
-        values, t0, grad0, status, table.index, table.dist,
-        np.ascontiguousarray(slowness, dtype=float), int(order),
+        values,
+        t0,
+        grad0,
+        status,
+        table.ids,
+        table.dist,
+        np.ascontiguousarray(slowness, dtype=float),
+        int(order),
+        flags,
     )

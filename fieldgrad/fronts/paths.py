@@ -78,11 +78,14 @@ def shortest_path(T: ScalarField, start: Any, *, step: float | None = None) -> n
     grid = T.grid
     point = np.asarray(start, dtype=float).reshape(-1)
     if point.size != grid.ndim or not np.all(np.isfinite(point)):
-        msg = f"start must be a finite point of {grid.ndim} grid coordinates {grid.axes}, got {start!r}"
+        msg = f"start must be a finite point of {grid.ndim} coordinates {grid.axes}, got {start!r}"
         raise ValueError(msg)
     for i, ((lo, hi), per) in enumerate(zip(grid.bounds, grid.periodic, strict=True)):
         if not per and not lo <= point[i] <= hi:
-            msg = f"start must lie within the grid: {grid.axes[i]!r} in [{lo:g}, {hi:g}], got {point[i]!r}"
+            msg = (
+                f"start must lie within the grid: {grid.axes[i]!r} in [{lo:g}, {hi:g}], "
+                f"got {point[i]!r}"
+            )
             raise ValueError(msg)
     table = neighbour_table(grid)
     finite = table.dist[np.isfinite(table.dist) & (table.dist > 0)]

@@ -111,7 +111,20 @@ def _local(q, tau, t0, grad0, index, dist, slowness, order, alpha, beta, ok):
 
 
 @njit(cache=True, nogil=True)
-def _sweep(tau, t0, grad0, fixed, index, dist, slowness, order, shape, tolerance, max_rounds):
+def _activate(q, index, active):
+    """Points whose stencils read ``q`` must be looked at again."""
+    for a in range(index.shape[1]):
+        for side in range(2):
+            for k in range(index.shape[3]):
+                r = index[q, a, side, k]
+                if r >= 0:
+                    active[r] = True
+
+
+@njit(cache=True, nogil=True)
+def _sweep(
+    tau, t0, grad0, fixed, active, index, dist, slowness, order, shape, tolerance, max_rounds
+):
     ndim = len(shape)
     size = tau.size
     strides = np.ones(ndim, dtype=np.int64)
@@ -124,37 +137,41 @@ def _sweep(tau, t0, grad0, fixed, index, dist, slowness, order, shape, tolerance
     alpha = np.zeros((ndim, 2))
     beta = np.zeros((ndim, 2))
     ok = np.zeros((ndim, 2), dtype=np.bool_)
-    active = np.ones(size, dtype=np.bool_)
     rounds = 0
     for _ in range(max_rounds):
         rounds += 1
         change = 0.0
         for direction in range(2**ndim):
-            for k in range(size):
-                q = 0
-                rest = k
-                for a in range(ndim - 1, -1, -1):
-                    i = rest % shape[a]
-                    rest //= shape[a]
-                    if (direction >> a) & 1:
-                        i = shape[a] - 1 - i
-                    q += i * strides[a]
-                if fixed[q] or not active[q]:
-                    continue
-                active[q] = False
-                value = _local(q, tau, t0, grad0, index, dist, slowness[q], order, alpha, beta, ok)
-                if value < np.inf:
-                    delta = abs(t0[q] * (value - tau[q]))
-                    tau[q] = value
-                    if delta > tolerance * scale:
-                        change = max(change, delta)
-                        # whose stencils read q must look again
-                        for a in range(ndim):
-                            for side in range(2):
-                                for k in range(index.shape[3]):
-                                    r = index[q, a, side, k]
-                                    if r >= 0:
-                                        active[r] = True
+            step = np.empty(ndim, dtype=np.int64)
+            i = np.empty(ndim, dtype=np.int64)
+            q = 0
+            for a in range(ndim):
+                reverse = (direction >> a) & 1
+                step[a] = -strides[a] if reverse else strides[a]
+                i[a] = 0
+                q += (shape[a] - 1) * strides[a] if reverse else 0
+            for _k in range(size):
+                if not fixed[q] and active[q]:
+                    active[q] = False
+                    value = _local(
+                        q, tau, t0, grad0, index, dist, slowness[q], order, alpha, beta, ok
+                    )
+                    if value < np.inf:
+                        delta = abs(t0[q] * (value - tau[q]))
+                        tau[q] = value
+                        if delta > tolerance * scale:
+                            change = max(change, delta)
+                            _activate(q, index, active)
+                # next point: an odometer over the axes, the last one fastest
+                a = ndim - 1
+                while a >= 0:
+                    i[a] += 1
+                    if i[a] < shape[a]:
+                        q += step[a]
+                        break
+                    q -= step[a] * (shape[a] - 1)
+                    i[a] = 0
+                    a -= 1
         if change <= tolerance * scale:
             break
     return rounds
@@ -170,9 +187,12 @@ def sweep(
     t0: np.ndarray,
     grad0: np.ndarray,
     order: int = 2,
+    active: np.ndarray | None = None,
 ) -> int:
     """Sweep ``tau`` (flat, in place) until the factored Godunov equations hold.
 
+    ``active`` marks the points to look at first (default: all); a point is
+    looked at again whenever a point its stencil reads has changed.
     Returns the number of rounds used.
 
     Examples
@@ -198,9 +218,17 @@ def sweep(
     """
     return int(
         _sweep(
-            tau, np.ascontiguousarray(t0, dtype=float), np.ascontiguousarray(grad0, dtype=float),
-            np.ascontiguousarray(fixed, dtype=np.bool_), table.index, table.dist,
-            np.ascontiguousarray(slowness, dtype=float), int(order),
-            np.asarray(shape, dtype=np.int64), TOLERANCE, MAX_ROUNDS,
+            tau,
+            np.ascontiguousarray(t0, dtype=float),
+            np.ascontiguousarray(grad0, dtype=float),
+            np.ascontiguousarray(fixed, dtype=np.bool_),
+            np.ones(tau.size, dtype=np.bool_) if active is None else active.astype(np.bool_),
+            table.ids,
+            table.dist,
+            np.ascontiguousarray(slowness, dtype=float),
+            int(order),
+            np.asarray(shape, dtype=np.int64),
+            TOLERANCE,
+            MAX_ROUNDS,
         )
     )

@@ -29,14 +29,14 @@ DEPTH = 2
 class Neighbours(NamedTuple):
     """Neighbours of every grid point (flat C-order indices).
 
-    ``index[p, axis, side, k]`` is the ``k+1``-th neighbour of point ``p``
+    ``ids[p, axis, side, k]`` is the ``k+1``-th neighbour of point ``p``
     along ``axis`` on the lower (``side = 0``) or upper (``side = 1``) side,
     or :data:`MISSING`; ``dist`` holds its physical distance from ``p`` along
     the coordinate line (through r = 0, a pole or a seam where the line
     continues there).
     """
 
-    index: np.ndarray
+    ids: np.ndarray
     dist: np.ndarray
 
 
@@ -115,7 +115,7 @@ def neighbour_table(grid: Grid) -> Neighbours:
     >>> from fieldgrad.fronts.tables import neighbour_table
     >>> disk = fg.PolarGrid(radius=(0, 1), shape=(4, 8))
     >>> table = neighbour_table(disk)
-    >>> int(table.index[0, 0, 0, 0]), float(table.dist[0, 0, 0, 0])   # point (0, 0)
+    >>> int(table.ids[0, 0, 0, 0]), float(table.dist[0, 0, 0, 0])   # point (0, 0)
     (4, 0.25)
     """
     shape = grid.shape
@@ -135,9 +135,9 @@ def neighbour_table(grid: Grid) -> Neighbours:
                 sub[axis] = np.broadcast_to(target, shape).copy()
                 missing = sub[axis] == MISSING
                 if mirror is not None:
-                    crossed = np.broadcast_to(
-                        (coord < x[0]) | (coord > x[-1]), x.shape
-                    ).reshape([-1 if j == axis else 1 for j in range(ndim)])
+                    crossed = np.broadcast_to((coord < x[0]) | (coord > x[-1]), x.shape).reshape(
+                        [-1 if j == axis else 1 for j in range(ndim)]
+                    )
                     crossed = np.broadcast_to(crossed, shape)
                     for b in mirror.shift:
                         nb = shape[b]

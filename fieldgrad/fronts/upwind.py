@@ -100,7 +100,7 @@ def godunov_norm(
     return _godunov(
         np.ascontiguousarray(phi, dtype=float),
         np.ascontiguousarray(speed_sign, dtype=float),
-        table.index,
+        table.ids,
         table.dist,
         int(order),
         out,

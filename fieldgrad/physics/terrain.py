@@ -75,7 +75,7 @@ def jacksboro_elevation(*, every: int = 1) -> ScalarField:
     if isinstance(every, bool) or not isinstance(every, int) or every < 1:
         msg = f"every must be a positive integer, got {every!r}"
         raise ValueError(msg)
-    dem = cbook.get_sample_data("jacksboro_fault_dem.npz")
+    dem: Any = cbook.get_sample_data("jacksboro_fault_dem.npz")
     z = np.asarray(dem["elevation"], dtype=float)
     # "ymin" is the northern edge of the file (row 0 to the north); extents are cell edges.
     north, south = float(dem["ymin"]), float(dem["ymax"])

@@ -32,9 +32,10 @@ def linear_medium_time(source_xyz, xyz, axis=-1, g=G):
 
 def haversine(theta0, phi0, theta, phi):
     """Angle between two points of the unit sphere (colatitude, longitude)."""
-    a = np.sin((theta - theta0) / 2) ** 2 + np.sin(theta0) * np.sin(theta) * np.sin(
-        (phi - phi0) / 2
-    ) ** 2
+    a = (
+        np.sin((theta - theta0) / 2) ** 2
+        + np.sin(theta0) * np.sin(theta) * np.sin((phi - phi0) / 2) ** 2
+    )
     return 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
@@ -92,7 +93,9 @@ def test_three_sources_take_the_nearest() -> None:
     sources = np.array([[0.1, 0.2, 0.3], [0.8, 0.8, 0.5], [0.5, 0.1, 0.9]])
     d = fronts.distance(grid, sources)
     xyz = grid.to_cartesian()
-    exact = np.min([np.sqrt(sum((c - s) ** 2 for c, s in zip(xyz, p))) for p in sources], axis=0)
+    exact = np.min(
+        [np.sqrt(sum((c - s) ** 2 for c, s in zip(xyz, p, strict=True))) for p in sources], axis=0
+    )
     assert np.abs(d.data - exact).max() < 1e-7
 
 
@@ -122,7 +125,9 @@ def test_disk_through_the_origin_uniform_is_exact() -> None:
     grid = fg.PolarGrid(radius=(0, 1), shape=(32, 64))
     source = (0.05, 2.0)  # near r = 0: fronts cross the origin
     d = fronts.distance(grid, [source])
-    exact = np.hypot(*(c - s for c, s in zip(grid.to_cartesian(), grid.to_cartesian(*source))))
+    exact = np.hypot(
+        *(c - s for c, s in zip(grid.to_cartesian(), grid.to_cartesian(*source), strict=True))
+    )
     assert np.abs(d.data - exact).max() < 1e-7
 
 
@@ -159,7 +164,10 @@ def test_cylinder_uniform_is_exact() -> None:
     source = (0.2, 1.0, 0.7)
     d = fronts.distance(grid, [source])
     exact = np.sqrt(
-        sum((c - s) ** 2 for c, s in zip(grid.to_cartesian(), grid.to_cartesian(*source)))
+        sum(
+            (c - s) ** 2
+            for c, s in zip(grid.to_cartesian(), grid.to_cartesian(*source), strict=True)
+        )
     )
     assert np.abs(d.data - exact).max() < 1e-7
 

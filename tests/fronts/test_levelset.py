@@ -16,9 +16,10 @@ def slope(hs, errors) -> float:
 
 def cap_angle(theta0, phi0, theta, phi):
     """Great-circle angle from (theta0, phi0) on the unit sphere (haversine)."""
-    a = np.sin((theta - theta0) / 2) ** 2 + np.sin(theta0) * np.sin(theta) * np.sin(
-        (phi - phi0) / 2
-    ) ** 2
+    a = (
+        np.sin((theta - theta0) / 2) ** 2
+        + np.sin(theta0) * np.sin(theta) * np.sin((phi - phi0) / 2) ** 2
+    )
     return 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
@@ -85,7 +86,9 @@ def test_upwind_norm_of_a_plane_through_the_origin(order: int, least: float) -> 
     hs, errors = [], []
     for n in (16, 32, 64):
         disk = fg.PolarGrid(radius=(0, 1), shape=(n, 2 * n))
-        plane = fg.ScalarField.from_function(disk, lambda r, theta: r * np.cos(theta) + 0.5 * r * np.sin(theta))
+        plane = fg.ScalarField.from_function(
+            disk, lambda r, theta: r * np.cos(theta) + 0.5 * r * np.sin(theta)
+        )
         norm = fronts.upwind_gradient_norm(plane, order=order)
         hs.append(1 / n)
         errors.append(np.abs(norm.data - np.hypot(1, 0.5)).max())
