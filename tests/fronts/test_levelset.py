@@ -108,8 +108,10 @@ def test_growing_circle() -> None:
         band = np.abs(exact) < 0.1
         errors.append(np.abs(phi.data - exact)[band].max())
     hs = [2 / 32, 2 / 64, 2 / 128]
-    assert errors[-1] < 5e-3
-    assert slope(hs, errors) >= 1.0
+    assert errors[-1] < 5e-4
+    # measured 1.72 here (1.81 from 32^2 to 256^2): the reinitialisations
+    # and the ENO switches cost a little of the nominal second order
+    assert slope(hs, errors) >= 1.6
 
 
 def test_shrinking_circle_with_negative_speed() -> None:
@@ -133,8 +135,9 @@ def test_spherical_cap_grows_over_the_pole() -> None:
         exact = angle - (a0 + t_end)  # the cap now covers the North Pole
         band = np.abs(exact) < 0.15
         errors.append(np.abs(out.data - exact)[band].max())
-    assert errors[-1] < 0.01
-    assert errors[-1] < errors[0] / 2
+    assert errors[-1] < 2e-3
+    # measured 1.56 on these grids (1.57 from 24x48 to 96x192)
+    assert np.log2(errors[0] / errors[1]) >= 1.4
 
 
 def test_evolve_rejects_bad_input() -> None:
