@@ -117,8 +117,22 @@ def _check_mask(grid: Grid, mask: np.ndarray) -> np.ndarray:
     return mask.ravel()
 
 
+def _periodic_images(grid: Grid, points: np.ndarray, v_src: np.ndarray) -> tuple:
+    """The sources and their copies one period away along every periodic axis
+    that is not an angle (angles are periodic in Cartesian space already)."""
+    for axis, ((lo, hi), per) in enumerate(zip(grid.bounds, grid.periodic, strict=True)):
+        if per and grid.axes[axis] not in grid.angular_axes:
+            shifted = [points.copy() for _ in range(3)]
+            for k, offset in enumerate((-(hi - lo), 0.0, hi - lo)):
+                shifted[k][:, axis] += offset
+            points = np.concatenate(shifted)
+            v_src = np.concatenate([v_src] * 3)
+    return points, v_src
+
+
 def _point_factor(grid: Grid, table: Neighbours, points: np.ndarray, v_src: np.ndarray):
     """``T0``, its physical gradient and the known ball around each point source."""
+    points, v_src = _periodic_images(grid, points, v_src)
     xyz = [np.broadcast_to(c, grid.shape).ravel() for c in grid.to_cartesian()]
     src = grid.to_cartesian(*points.T)
     t0 = np.full(grid.size, np.inf)
@@ -206,28 +220,8 @@ def travel_time(grid: Grid, sources: Any, speed: Speed = 1.0, order: int = 2) ->
         # trapezoid rule along the straight ray: T = |x - s| (1/v(s) + 1/v(x)) / 2
         tau_known = np.where(known, 0.5 * (1.0 + v_known * slowness), 1.0)
         t0_safe = np.where(t0 > 0, t0, 1.0)
-        suspect = np.zeros(grid.size, dtype=bool)
-        tau = march(
-            table,
-            tau_known,
-            known,
-            slowness,
-            t0=t0_safe,
-            grad0=grad0,
-            order=order,
-            suspect=suspect,
-        )
-        sweep(
-            table,
-            tau,
-            known,
-            slowness,
-            grid.shape,
-            t0=t0_safe,
-            grad0=grad0,
-            order=order,
-            active=suspect,
-        )
+        tau = march(table, tau_known, known, slowness, t0=t0_safe, grad0=grad0, order=order)
+        sweep(table, tau, known, slowness, grid.shape, t0=t0_safe, grad0=grad0, order=order)
         t = np.where(t0 > 0, t0 * tau, 0.0)
     return ScalarField(grid, t.reshape(grid.shape), name="travel time")
 

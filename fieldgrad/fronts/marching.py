@@ -178,25 +178,7 @@ def _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, k
 
 
 @njit(cache=True, nogil=True)
-def _later_upwind(p, grad0, status, index):
-    """Whether the factor says T falls towards a neighbour of ``p`` not yet accepted.
-
-    Next to the grid lines through an off-grid source the factored upwind side
-    can be a point that arrives a little later; marching cannot use it, the
-    sweeps (:mod:`fieldgrad.fronts.sweeping`) must revisit ``p``.
-    """
-    for axis in range(index.shape[1]):
-        g = grad0[p, axis]
-        if g == 0.0:
-            continue
-        q = index[p, axis, 0 if g > 0.0 else 1, 0]
-        if q >= 0 and status[q] != ACCEPTED:
-            return True
-    return False
-
-
-@njit(cache=True, nogil=True)
-def _march(tau, t0, grad0, status, index, dist, slowness, order, suspect):
+def _march(tau, t0, grad0, status, index, dist, slowness, order):
     size = tau.size
     heap = np.empty(size, dtype=np.int64)
     pos = np.full(size, -1, dtype=np.int64)
@@ -220,7 +202,6 @@ def _march(tau, t0, grad0, status, index, dist, slowness, order, suspect):
         if n > 0:
             _sift_down(heap, pos, key, 0, n)
         status[p] = ACCEPTED
-        suspect[p] = _later_upwind(p, grad0, status, index)
         n = _relax(p, tau, t0, grad0, status, index, dist, slowness, order, heap, pos, key, n, work)
     return tau
 
@@ -234,7 +215,6 @@ def march(
     t0: np.ndarray | None = None,
     grad0: np.ndarray | None = None,
     order: int = 2,
-    suspect: np.ndarray | None = None,
 ) -> np.ndarray:
     """March ``T = t0 * tau`` out of the ``accepted`` points (flat arrays).
 
@@ -253,9 +233,6 @@ def march(
         default 1 and 0 (no factoring).
     order : {1, 2}, keyword-only
         Order of the upwind differences.
-    suspect : ndarray of bool, keyword-only
-        If given, set True where the factor's upwind side was not yet known
-        when the point was accepted (points for the sweeps to revisit).
 
     Returns
     -------
@@ -281,7 +258,6 @@ def march(
     grad0 = np.zeros((size, ndim)) if grad0 is None else np.ascontiguousarray(grad0, dtype=float)
     status = np.where(accepted, ACCEPTED, FAR).astype(np.int8)
     values = np.where(accepted, tau, np.inf).astype(float)
-    flags = np.zeros(size, dtype=np.bool_) if suspect is None else suspect
     return _march(
         values,
         t0,
@@ -291,5 +267,4 @@ def march(
         table.dist,
         np.ascontiguousarray(slowness, dtype=float),
         int(order),
-        flags,
     )

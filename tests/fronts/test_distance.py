@@ -172,6 +172,34 @@ def test_cylinder_uniform_is_exact() -> None:
     assert np.abs(d.data - exact).max() < 1e-7
 
 
+def test_axisymmetric_source_on_the_axis_is_exact() -> None:
+    grid = fg.CylindricalGrid(radius=(0, 1), z=(0, 2), shape=(20, 40))
+    d = fronts.distance(grid, [[0.0, 0.7]])  # a point on the axis r = 0
+    r, z = grid.mesh()
+    assert np.abs(d.data - np.hypot(r, z - 0.7)).max() < 1e-7
+
+
+def test_periodic_box_takes_the_shortest_way_round() -> None:
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(32, 32), periodic=True)
+    d = fronts.distance(grid, [[0.1, 0.1]])
+    x, y = grid.mesh()
+    dx, dy = np.abs(x - 0.1), np.abs(y - 0.1)
+    exact = np.hypot(np.minimum(dx, 1 - dx), np.minimum(dy, 1 - dy))
+    assert np.abs(d.data - exact).max() < 1e-7
+
+
+def test_one_dimensional_and_non_uniform_grids() -> None:
+    line = fg.CartesianGrid(bounds=[(0, 1)], shape=(50,))
+    d = fronts.distance(line, [[0.333]])
+    assert np.abs(d.data - np.abs(line.coords["x"] - 0.333)).max() < 1e-12
+    grid = fg.CartesianGrid.from_coords(
+        {"x": np.geomspace(0.01, 1, 40), "y": np.linspace(0, 1, 30)}
+    )
+    d = fronts.distance(grid, [[0.3, 0.5]])
+    x, y = grid.mesh()
+    assert np.abs(d.data - np.hypot(x - 0.3, y - 0.5)).max() < 1e-7
+
+
 # ------------------------------------------------------------------ sphere
 @pytest.mark.parametrize("source", [(0.05, 1.0), (1.234, 6.2)], ids=["near-pole", "near-seam"])
 def test_sphere_matches_haversine(source: tuple[float, float]) -> None:
