@@ -22,7 +22,7 @@ from .marching import march
 from .sweeping import sweep
 from .tables import Neighbours, neighbour_table
 
-__all__ = ["travel_time", "distance", "signed_distance", "check_order", "speed_array"]
+__all__ = ["travel_time", "distance", "signed_distance"]
 
 #: Orders of the upwind differences.
 ORDERS = (1, 2)

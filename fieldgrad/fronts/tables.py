@@ -34,6 +34,16 @@ class Neighbours(NamedTuple):
     or :data:`MISSING`; ``dist`` holds its physical distance from ``p`` along
     the coordinate line (through r = 0, a pole or a seam where the line
     continues there).
+
+    Examples
+    --------
+    On a sphere the points of the first ring meet their opposite across the pole:
+
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.fronts.tables import neighbour_table
+    >>> table = neighbour_table(fg.SphereSurface(radius=1.0, shape=(4, 8)))
+    >>> table.ids.shape, int(table.ids[0, 0, 0, 0])     # (0, 0) -> (0, 4)
+    ((32, 2, 2, 2), 4)
     """
 
     ids: np.ndarray
