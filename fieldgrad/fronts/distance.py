@@ -5,8 +5,9 @@ order of any finite-difference scheme.  It is factored out: ``T = T0 * tau``
 with ``T0`` the straight-line distance from the source (in the Cartesian
 space the grid lives in, a chord on a sphere) divided by the speed at the
 source.  ``tau`` is smooth there and fast marching solves for it, so second
-order holds over the whole grid.  Points within a ball of a cell and a half
-around the source start from the trapezoid-rule time along the straight ray.
+order holds over the whole grid.  Points within three cells of the source
+start from the trapezoid-rule time along the straight ray (an error of third
+order in the ball's radius, so the ball may shrink with the grid).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = ["travel_time", "distance", "signed_distance"]
 #: Orders of the upwind differences.
 ORDERS = (1, 2)
 #: Radius, in local cell sizes, of the ball around a point source that starts known.
-INIT_CELLS = 1.5
+INIT_CELLS = 3.0
 
 Speed = float | ScalarField | Callable[..., Any]
 
@@ -139,8 +140,12 @@ def _point_factor(grid: Grid, table: Neighbours, points: np.ndarray, v_src: np.n
     grad_cart = np.zeros((grid.size, len(xyz)))
     known = np.zeros(grid.size, dtype=bool)
     v_known = np.empty(grid.size)
-    finite = np.where(np.isfinite(table.dist), table.dist, 0.0)
-    cell = finite.max(axis=(2, 3)).max(axis=1)  # largest step around each point
+
+    def cell(p: int) -> float:
+        """The largest step from grid point ``p`` to a neighbour."""
+        steps = table.dist[p, :, :, 0]
+        return float(steps[np.isfinite(steps)].max())
+
     for k in range(points.shape[0]):
         diff = np.stack([x - s[k] for x, s in zip(xyz, src, strict=True)], axis=1)
         dist = np.sqrt((diff**2).sum(axis=1))
@@ -149,7 +154,7 @@ def _point_factor(grid: Grid, table: Neighbours, points: np.ndarray, v_src: np.n
         t0 = np.where(closer, t_k, t0)
         safe = np.where(dist > 0, dist, 1.0)[:, None]
         grad_cart = np.where(closer[:, None], diff / safe / v_src[k], grad_cart)
-        ball = dist <= INIT_CELLS * cell[np.argmin(dist)]
+        ball = dist <= INIT_CELLS * cell(int(np.argmin(dist)))
         v_known = np.where(ball & (~known | closer), v_src[k], v_known)
         known |= ball
     basis = grid.basis(*(np.broadcast_to(c, grid.shape).ravel() for c in grid.mesh()))
