@@ -3,9 +3,12 @@
 The zero contour of ``phi`` is the front; it moves with normal speed ``F``
 (outward, towards larger ``phi``, when ``F > 0``).  Space: the second-order
 Godunov upwind norm of :mod:`fieldgrad.fronts.upwind`; time: the two-stage
-TVD Runge-Kutta scheme (Shu and Osher) with a CFL-limited step; every few
-steps ``phi`` is reinitialised to the signed distance of its zero contour so
-that it stays a good level-set function.
+TVD Runge-Kutta scheme (Shu and Osher) with a CFL-limited step; each time
+the front has moved a couple of grid spacings ``phi`` is reinitialised to
+the signed distance of its zero contour so that it stays a good level-set
+function.  (Reinitialising every few *steps* instead moves the contour by a
+little each time, and near r = 0 or a pole, where the steps are tiny, those
+little moves add up.)
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ __all__ = ["evolve"]
 
 #: Courant number of the explicit steps.
 CFL = 0.5
-#: Steps between two reinitialisations to the signed distance.
-REINIT_EVERY = 10
+#: Reinitialise each time the fastest front has moved this many median grid spacings.
+REINIT_CELLS = 2.0
 
 
 def evolve(
@@ -35,14 +38,15 @@ def evolve(
     *,
     order: int = 2,
     cfl: float = CFL,
-    reinit_every: int | None = REINIT_EVERY,
+    reinit_cells: float | None = REINIT_CELLS,
 ) -> ScalarField:
     """Move the zero level set of ``phi0`` with normal speed ``speed`` until ``t_end``.
 
     Solves ``phi_t + F |grad phi| = 0`` on ``phi0``'s grid (r = 0, poles and
     seams included) with a second-order upwind (Godunov) gradient norm and
     TVD Runge-Kutta 2 steps, reinitialising ``phi`` to the signed distance of
-    its zero contour every ``reinit_every`` steps.
+    its zero contour each time the fastest front has moved ``reinit_cells``
+    median grid spacings.
 
     Parameters
     ----------
@@ -58,8 +62,9 @@ def evolve(
         Order of the upwind gradient norm.
     cfl : float, keyword-only
         Courant number, > 0 (at most 1 for a stable step).
-    reinit_every : int or None, keyword-only
-        Steps between reinitialisations; None never reinitialises.
+    reinit_cells : float or None, keyword-only
+        Distance, in median grid spacings, that the fastest front moves
+        between two reinitialisations (> 0); None never reinitialises.
 
     Returns
     -------
@@ -87,11 +92,8 @@ def evolve(
     order = check_order(order)
     t_end = check_nonnegative("t_end", t_end)
     cfl = check_positive("cfl", cfl)
-    if reinit_every is not None and (
-        isinstance(reinit_every, bool) or not isinstance(reinit_every, int) or reinit_every < 1
-    ):
-        msg = f"reinit_every must be a positive integer or None, got {reinit_every!r}"
-        raise ValueError(msg)
+    if reinit_cells is not None:
+        reinit_cells = check_positive("reinit_cells", reinit_cells)
     phi = np.asarray(phi0.data, dtype=float).ravel().copy()
     if not np.all(np.isfinite(phi)):
         msg = "phi0 must be finite everywhere"
@@ -104,6 +106,11 @@ def evolve(
         return ScalarField(grid, phi.reshape(grid.shape), name=phi0.name)
     nsteps = int(np.ceil(t_end * rate / cfl))
     dt = t_end / nsteps
+    reinit_every = None
+    if reinit_cells is not None:
+        finite = table.dist[..., 0][np.isfinite(table.dist[..., 0])]
+        interval = reinit_cells * float(np.median(finite)) / float(np.abs(f).max())
+        reinit_every = max(1, round(interval / dt))
     sign = np.sign(f)
     work = np.empty(grid.size)
 

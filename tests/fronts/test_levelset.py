@@ -109,9 +109,25 @@ def test_growing_circle() -> None:
         errors.append(np.abs(phi.data - exact)[band].max())
     hs = [2 / 32, 2 / 64, 2 / 128]
     assert errors[-1] < 5e-4
-    # measured 1.72 here (1.81 from 32^2 to 256^2): the reinitialisations
+    # measured 1.75 here (1.81 from 32^2 to 256^2): the reinitialisations
     # and the ENO switches cost a little of the nominal second order
     assert slope(hs, errors) >= 1.6
+
+
+def test_circle_growing_across_the_origin_of_a_disk() -> None:
+    errors = []
+    for n in (24, 48):
+        disk = fg.PolarGrid(radius=(0, 1), shape=(n, 2 * n))
+        phi0 = fg.ScalarField.from_function(
+            disk, lambda x, y: np.hypot(x - 0.3, y) - 0.1, coords="cartesian"
+        )
+        phi = fronts.evolve(phi0, lambda r, theta: 1.0 + 0 * r, 0.3)  # radius 0.4: covers r = 0
+        x, y = disk.to_cartesian()
+        exact = np.hypot(x - 0.3, y) - 0.4
+        errors.append(np.abs(phi.data - exact)[np.abs(exact) < 0.1].max())
+    assert errors[-1] < 2e-3
+    # measured 1.64 on these grids (1.9 from 32x64 to 128x256)
+    assert np.log2(errors[0] / errors[1]) >= 1.5
 
 
 def test_shrinking_circle_with_negative_speed() -> None:
@@ -136,8 +152,8 @@ def test_spherical_cap_grows_over_the_pole() -> None:
         band = np.abs(exact) < 0.15
         errors.append(np.abs(out.data - exact)[band].max())
     assert errors[-1] < 2e-3
-    # measured 1.56 on these grids (1.57 from 24x48 to 96x192)
-    assert np.log2(errors[0] / errors[1]) >= 1.4
+    # measured 2.04 on these grids (1.91 from 24x48 to 96x192)
+    assert np.log2(errors[0] / errors[1]) >= 1.8
 
 
 def test_evolve_rejects_bad_input() -> None:
@@ -151,3 +167,5 @@ def test_evolve_rejects_bad_input() -> None:
         fronts.evolve(np.zeros((8, 8)), 1.0, 1.0)
     with pytest.raises(ValueError, match="order"):
         fronts.evolve(phi0, 1.0, 1.0, order=3)
+    with pytest.raises(ValueError, match="reinit_cells"):
+        fronts.evolve(phi0, 1.0, 1.0, reinit_cells=0)
