@@ -1,5 +1,4 @@
-"""Seismic travel times: a point source where the speed grows with depth
-========================================================================
+"""Seismic travel times: a point source where the speed grows with depth.
 
 In the Earth's crust seismic waves travel faster at depth, and a common model is
 a speed growing linearly, v(z) = v0 + g z.  First-arrival times then have a

@@ -1,5 +1,4 @@
-"""Wildfire on real terrain: arrival times of a front that runs faster on steep ground
-====================================================================================
+"""Wildfire on real terrain: arrival times of a front that runs faster on steep ground.
 
 A grass fire spreads faster where the ground is steep: flames lean over the
 unburnt fuel upslope and preheat it.  With a spread rate that grows with the
