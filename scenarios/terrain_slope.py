@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.cbook as cbook
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
@@ -23,7 +22,7 @@ from matplotlib.colors import LightSource, Normalize
 
 import fieldgrad as fg
 from fieldgrad.grids import EARTH_RADIUS
-from fieldgrad.physics import hillshade, slope_degrees
+from fieldgrad.physics import hillshade, jacksboro_elevation, slope_degrees
 from fieldgrad.report import check, write_report
 
 NAME = "terrain_slope"
@@ -31,20 +30,16 @@ STEEP = 15.0  # degrees: steeper ground is "steep" for this study
 VERT_EXAG = 2.0  # vertical exaggeration of the shaded relief (display only)
 
 
-def load_dem() -> tuple[np.ndarray, dict]:
-    """Elevation in metres, row 0 to the north, and the extent of the cells in degrees."""
-    dem = cbook.get_sample_data("jacksboro_fault_dem.npz")
-    z = dem["elevation"].astype(float)
-    # The file's "ymin" is the northern edge: row 0 is the northernmost row, as in
-    # matplotlib's own hillshading example. The extents are cell edges.
-    extent = {
-        "north": float(dem["ymin"]),
-        "south": float(dem["ymax"]),
-        "west": float(dem["xmin"]),
-        "east": float(dem["xmax"]),
-        "step": float(dem["dy"]),
+def extent_of(patch: fg.SphereSurface) -> dict:
+    """Edges of the patch in degrees of latitude and longitude, and its step."""
+    (t0, t1), (p0, p1) = patch.bounds
+    return {
+        "north": 90.0 - float(np.rad2deg(t0)),
+        "south": 90.0 - float(np.rad2deg(t1)),
+        "west": float(np.rad2deg(p0)),
+        "east": float(np.rad2deg(p1)),
+        "step": float(np.rad2deg(patch.spacing[0])),
     }
-    return z, extent
 
 
 def independent_slope(z: np.ndarray, lat_deg: np.ndarray, step_deg: float) -> np.ndarray:
@@ -60,15 +55,9 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
 
-    z, ext = load_dem()
-    # Cell-centred patch: colatitude grows southwards, like the rows.
-    patch = fg.SphereSurface(
-        EARTH_RADIUS,
-        z.shape,
-        colatitude=tuple(np.deg2rad(90.0 - np.array([ext["north"], ext["south"]]))),
-        longitude=tuple(np.deg2rad([ext["west"], ext["east"]])),
-    )
-    elevation = fg.ScalarField(patch, z, name="elevation", units="m")
+    elevation = jacksboro_elevation()
+    patch = elevation.grid
+    z, ext = elevation.data, extent_of(patch)
     slope = slope_degrees(elevation)
 
     lat = 90.0 - np.rad2deg(patch.coords["theta"])

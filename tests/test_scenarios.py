@@ -31,7 +31,23 @@ REQUIRED_ROWS = {
     },
     "inverse_square": {"loglog_slope", "gauss_flux_over_4pi_k"},
     "polar_lobes": {"grad_norm_at_r_0.5", "angular_spread_of_grad_norm"},
-    "sphere_geodesic": {"max_abs_grad_norm_minus_1"},
+    "sphere_geodesic": {
+        "max_abs_grad_norm_minus_1",
+        "max_error_vs_haversine_over_half_circumference",
+        "path_max_offset_from_great_circle_km",
+        "path_length_km",
+    },
+    "seismic_travel_time": {
+        "max_abs_error_s",
+        "convergence_order",
+        "first_arrival_at_14_km_s",
+        "ray_max_deviation_from_circle_km",
+    },
+    "wildfire_on_terrain": {
+        "flat_max_rel_error",
+        "uniform_slope_max_rel_error",
+        "terrain_later_than_flat_rel",
+    },
     "contour_spacing": {"field_ratio_A_over_B", "max_rel_error_of_spacing_estimate"},
     "tapering_pipe": {
         "grad_ratio_half_radius",

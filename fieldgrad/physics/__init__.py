@@ -25,6 +25,7 @@ from .terrain import (
     contour_spacing_gradient,
     east_north_gradient,
     hillshade,
+    jacksboro_elevation,
     slope_degrees,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "flow_rate",
     "flux_through_sphere",
     "hillshade",
+    "jacksboro_elevation",
     "point_charge_field",
     "point_charge_potential",
     "point_charges_potential",

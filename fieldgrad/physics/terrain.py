@@ -26,6 +26,7 @@ from ..grids import CartesianGrid, SphereSurface
 
 __all__ = [
     "ContourSpacing",
+    "jacksboro_elevation",
     "contour_spacing_gradient",
     "east_north_gradient",
     "hillshade",
@@ -40,6 +41,56 @@ DEFAULT_ALTITUDE = 45.0
 _VERTEX_BLOCK = 2048
 #: A foot point this close to the open end of a contour is not a perpendicular foot.
 _END_TOLERANCE = 1e-9
+
+
+def jacksboro_elevation(*, every: int = 1) -> ScalarField:
+    """The Jacksboro fault DEM that matplotlib ships, on a patch of the spherical Earth.
+
+    About 30 km by 32 km of the Cumberland Mountains (Tennessee) at
+    3 arc-seconds, elevation in metres.  Row 0 is the northernmost row (the
+    grid's colatitude grows southward); the patch's bounds are the cells'
+    outer edges.
+
+    Parameters
+    ----------
+    every : int, keyword-only
+        Keep every ``every``-th row and column (a coarser copy, same extent).
+
+    Returns
+    -------
+    ScalarField
+        Elevation on a :class:`~fieldgrad.SphereSurface` patch of the Earth's radius.
+
+    Examples
+    --------
+    >>> from fieldgrad.physics import jacksboro_elevation
+    >>> z = jacksboro_elevation(every=4)
+    >>> z.grid.kind, z.units
+    ('sphere', 'm')
+    """
+    import matplotlib.cbook as cbook
+
+    from ..grids.sphere import EARTH_RADIUS
+
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        msg = f"every must be a positive integer, got {every!r}"
+        raise ValueError(msg)
+    dem: Any = cbook.get_sample_data("jacksboro_fault_dem.npz")
+    z = np.asarray(dem["elevation"], dtype=float)
+    # "ymin" is the northern edge of the file (row 0 to the north); extents are cell edges.
+    north, south = float(dem["ymin"]), float(dem["ymax"])
+    west, east = float(dem["xmin"]), float(dem["xmax"])
+    rows, cols = z.shape
+    z = z[: rows - rows % every : every, : cols - cols % every : every]
+    south = north + (south - north) * (rows - rows % every) / rows
+    east = west + (east - west) * (cols - cols % every) / cols
+    patch = SphereSurface(
+        EARTH_RADIUS,
+        z.shape,
+        colatitude=tuple(np.deg2rad(90.0 - np.array([north, south]))),
+        longitude=tuple(np.deg2rad([west, east])),
+    )
+    return ScalarField(patch, z, name="elevation", units="m")
 
 
 def _check_elevation(elevation: Any) -> ScalarField:
