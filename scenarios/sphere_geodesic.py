@@ -1,4 +1,5 @@
 """Distance along the Earth's surface has steepness 1: |grad d| = 1 on a SphereSurface.
+====================================================================================
 
 The great-circle distance from a point, d = R · (angle from the point), grows
 by one kilometre per kilometre walked straight away from it, so its gradient

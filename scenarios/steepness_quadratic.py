@@ -1,4 +1,5 @@
 """Steepness of the bowl f = x² + 3y²: its gradient and three gradient norms at (2, 1).
+====================================================================================
 
 The gradient of f is (2x, 6y), so at (2, 1) it is (4, 6): the Euclidean norm
 ("steepness") is √52 ≈ 7.21, the sum of magnitudes 10, the largest magnitude 6.
