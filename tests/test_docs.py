@@ -186,7 +186,9 @@ def test_a_scenario_page_source_is_titled_escaped_and_ends_with_the_standard_blo
     text = gallery.with_main_block(OLD_STYLE)
     tree = ast.parse(text)
     doc = ast.get_docstring(tree).splitlines()
-    assert doc[0] == r"A demo: \|grad x\| = 1 on [0, 1], with 2 \* 3 = 6 and a name\_ here."
+    bar, star = "\u2223", "\u2217"  # look-alikes: a title is also a thumbnail's caption
+    title = f"A demo: {bar}grad x{bar} = 1 on [0, 1], with 2 {star} 3 = 6 and a name\\_ here."
+    assert doc[0] == title
     assert doc[1] == "=" * len(doc[0])
     assert doc[3] == r"The story, with \*stars\*, \|norms\| and ``code with | and *``."
     assert text.endswith(gallery.MAIN_BLOCK)

@@ -44,6 +44,8 @@ MAIN_BLOCK = """if __name__ == "__main__":
 
     run_example(run)
 """
+#: Characters of a title that reStructuredText reads as markup, and look-alikes that it does not.
+TITLE_LOOKALIKES = str.maketrans({"|": "\u2223", "*": "\u2217"})
 #: sphinx-gallery's folder header (the gallery's front page text).
 HEADER = "GALLERY_HEADER.rst"
 #: The gallery's source folder under docs/ (the copies; not in the repository).
@@ -55,9 +57,10 @@ _seen: dict[Path, int] = {}
 def as_rst(doc: str) -> str:
     """A scenario docstring as reStructuredText: titled, and plain text kept literal.
 
-    The first line is the title (underlined with ``=`` if it is not yet);
-    ``|x|``, ``*`` and ``name_`` outside ````code```` spans are escaped, so that
-    the norms and products of plain-text formulas are not read as markup.
+    The first line is the title (underlined with ``=`` if it is not yet; its
+    ``|`` and ``*`` become the look-alikes of :data:`TITLE_LOOKALIKES`); in the
+    story ``|x|``, ``*`` and ``name_`` outside ````code```` spans are escaped, so
+    that the norms and products of plain-text formulas are not read as markup.
     """
     lines = doc.strip().splitlines()
     title = lines[0].strip()
@@ -67,7 +70,9 @@ def as_rst(doc: str) -> str:
     body = "\n".join(rest).strip("\n")
     parts = _LITERAL.split(body)
     body = "".join(p if _LITERAL.fullmatch(p) else _escape(p) for p in parts)
-    title = _escape(title)
+    # A title is also the thumbnail's caption, which shows escapes as written: there
+    # the bars and stars of a formula become look-alikes that are not markup.
+    title = re.sub(r"(\w)_(?=\W|$)", r"\1\\_", title.translate(TITLE_LOOKALIKES))
     return f"{title}\n{'=' * len(title)}\n\n{body}\n"
 
 
