@@ -470,3 +470,22 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise(
     assert "\r" not in lines and "%" not in lines
     assert lines.splitlines()[:2] == ["[1/2] passing ...", lines.splitlines()[1]]
     assert lines.splitlines()[1].startswith("[1/2] passing ok in ")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a shell pipe")
+def test_list_into_a_reader_that_stops_early_is_quiet(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(2000):  # more than a pipe's buffer of output
+        (folder / f"s{i:04d}.py").write_text('"""A scenario."""\ndef run(outdir, quick=False): ...\n')
+    env = dict(os.environ, **{cli.ENV_VAR: str(folder)})
+    done = subprocess.run(
+        f"'{sys.executable}' -m fieldgrad list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.stdout == "s0000  A scenario.\n"
+    assert done.stderr == ""
