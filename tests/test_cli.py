@@ -476,8 +476,9 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise(
 def test_list_into_a_reader_that_stops_early_is_quiet(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
-    text = '"""A scenario."""\ndef run(outdir, quick=False): ...\n'
-    for i in range(2000):  # more than a pipe's buffer of output
+    description = "A scenario. " * 20
+    text = f'"""{description}"""\ndef run(outdir, quick=False): ...\n'
+    for i in range(1000):  # 250 kB, more than a pipe's buffer
         (folder / f"s{i:04d}.py").write_text(text)
     env = dict(os.environ, **{cli.ENV_VAR: str(folder)})
     done = subprocess.run(
@@ -488,5 +489,5 @@ def test_list_into_a_reader_that_stops_early_is_quiet(tmp_path: Path) -> None:
         env=env,
         check=False,
     )
-    assert done.stdout == "s0000  A scenario.\n"
+    assert done.stdout == f"s0000  {description.strip()}\n"
     assert done.stderr == ""
