@@ -30,7 +30,9 @@ from fieldgrad.grids.base import Grid
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 TUTORIALS = DOCS / "tutorials"
 #: Pages whose ``python`` code blocks are complete programs, run top to bottom.
-RUNNABLE_PAGES = sorted((DOCS / "guide").glob("*.md")) + [DOCS / "index.md"]
+RUNNABLE_PAGES = sorted(p for p in (DOCS / "guide").glob("*.md") if p.name != "index.md") + [
+    DOCS / "index.md"
+]
 
 
 def run_script(path: Path, *args: str) -> str:
