@@ -1,37 +1,41 @@
 """The ``fieldgrad`` command: list and run the worked examples (scenarios).
 
 A scenario is a script ``scenarios/<name>.py`` that defines
-``run(outdir, quick=False) -> dict`` (see ``DESIGN.md``).  The command finds
-them in the repository's ``scenarios/`` directory, or in the directory named
-by the environment variable ``FIELDGRAD_SCENARIOS``::
+``run(outdir, quick=False) -> dict`` (see ``DESIGN.md``).  The scenarios ship
+with the package as ``fieldgrad.scenarios`` (the repository's ``scenarios/``
+folder); the environment variable ``FIELDGRAD_SCENARIOS`` names a folder of
+your own to use instead::
 
     fieldgrad list
     fieldgrad run polar_lobes inverse_square --quick
     fieldgrad run all --out results/
 
 ``run`` exits with status 0 when every row of every report is ok, 1 when a
-row is not ok or a scenario raised, and 2 for usage errors such as an unknown
-scenario name.
+row is not ok or a scenario failed, 2 for usage errors (an unknown scenario
+name, an ``--out`` that is not a writable folder) and 130 when interrupted.
+Every failure is one line ``fieldgrad: ...`` on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
+import contextlib
 import difflib
-import importlib.util
+import importlib.metadata
 import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TextIO
 
 import fieldgrad
+from fieldgrad._discovery import ENV_VAR, Scenario, discover, load_scenario, scenarios_dir
+from fieldgrad._progress import Progress
 
 __all__ = [
     "ENV_VAR",
@@ -40,47 +44,26 @@ __all__ = [
     "discover",
     "load_scenario",
     "main",
+    "run_example",
     "run_scenario",
     "scenarios_dir",
+    "version",
 ]
 
-#: Environment variable that overrides the scenario directory.
-ENV_VAR = "FIELDGRAD_SCENARIOS"
+#: Environment variables read when a scenario runs as a script (:func:`run_example`).
+QUICK_ENV_VAR, OUT_ENV_VAR = "FIELDGRAD_QUICK", "FIELDGRAD_OUT"
+#: Values of ``FIELDGRAD_QUICK`` that mean "quick mode".
+TRUE_VALUES = ("1", "true", "yes", "on")
 #: Default output directory of ``fieldgrad run``.
 DEFAULT_OUT = "results"
 #: Name of the summary written by ``fieldgrad run all``.
 SUMMARY_FILE = "summary.json"
 #: Keyword that selects every scenario.
 ALL = "all"
-#: Exit statuses.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-#: Width of the text progress bar on stderr.
-BAR_WIDTH = 20
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A scenario script found on disk.
-
-    Attributes
-    ----------
-    name : str
-        File name without ``.py``; the name ``fieldgrad run`` takes.
-    path : Path
-        The script.
-    description : str
-        First line of the module docstring.
-
-    Examples
-    --------
-    >>> from fieldgrad.cli import discover
-    >>> discover()["polar_lobes"].description.startswith("Four lobes")
-    True
-    """
-
-    name: str
-    path: Path
-    description: str
+#: Exit statuses (130 = 128 + SIGINT, the shell's convention for Ctrl-C).
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The installed package whose metadata gives ``--version``.
+DISTRIBUTION = "fieldgrad"
 
 
 @dataclass
@@ -98,7 +81,8 @@ class ScenarioResult:
     failed_rows : list of str
         Quantities whose row is not ok.
     error : str or None
-        ``"ExceptionType: message"`` if the scenario raised.
+        ``"ExceptionType: message"`` if the scenario raised (or called
+        ``sys.exit``), with the scenario's line where it happened.
     report : dict or None
         What ``run`` returned (the dict of :func:`fieldgrad.report.write_report`).
 
@@ -126,111 +110,19 @@ class ScenarioResult:
     report: dict[str, Any] | None = None
 
 
-def scenarios_dir() -> Path:
-    """The scenario directory: ``$FIELDGRAD_SCENARIOS`` or the repository's ``scenarios/``.
+def version() -> str:
+    """The installed version (package metadata), or the source tree's when not installed.
 
     Examples
     --------
-    >>> from fieldgrad.cli import scenarios_dir
-    >>> scenarios_dir().name
-    'scenarios'
+    >>> from fieldgrad.cli import version
+    >>> version().count(".") >= 1
+    True
     """
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override).expanduser().resolve()
-    return Path(fieldgrad.__file__).resolve().parents[1] / "scenarios"
-
-
-def _defines_run(tree: ast.Module) -> bool:
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "run":
-            return True
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "run" for t in node.targets
-        ):
-            return True
-        if isinstance(node, ast.ImportFrom) and any(
-            (a.asname or a.name) == "run" for a in node.names
-        ):
-            return True
-    return False
-
-
-def discover(directory: str | Path | None = None) -> dict[str, Scenario]:
-    """Scenarios in a directory, by name, sorted.
-
-    Every ``*.py`` file whose name does not start with ``_`` and which defines
-    ``run`` at module level is a scenario.  Files are parsed, not imported, so
-    listing is fast and has no side effects.
-
-    Parameters
-    ----------
-    directory : str or Path, optional
-        Where to look; default :func:`scenarios_dir`.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from fieldgrad.cli import discover
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     text = '"A demo."\\ndef run(outdir, quick=False): ...'
-    ...     _ = pathlib.Path(d, "demo.py").write_text(text)
-    ...     _ = pathlib.Path(d, "_helper.py").write_text("def run(): ...")
-    ...     found = discover(d)
-    >>> list(found), found["demo"].description
-    (['demo'], 'A demo.')
-    """
-    directory = scenarios_dir() if directory is None else Path(directory)
-    found: dict[str, Scenario] = {}
-    if not directory.is_dir():
-        return found
-    for path in sorted(directory.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except (SyntaxError, UnicodeDecodeError):
-            # Still listed, so that `run` reports the error instead of hiding the file.
-            found[path.stem] = Scenario(path.stem, path, "(cannot be parsed)")
-            continue
-        if _defines_run(tree):
-            doc = ast.get_docstring(tree) or ""
-            first = doc.strip().splitlines()[0].strip() if doc.strip() else ""
-            found[path.stem] = Scenario(path.stem, path, first)
-    return found
-
-
-def load_scenario(scenario: Scenario) -> ModuleType:
-    """Import a scenario script as a module (its directory is importable meanwhile).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from fieldgrad.cli import discover, load_scenario
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     _ = pathlib.Path(d, "demo.py").write_text("def run(outdir, quick=False): return 42")
-    ...     module = load_scenario(discover(d)["demo"])
-    >>> module.run(".")
-    42
-    """
-    module_name = f"fieldgrad_scenario_{scenario.name}"
-    spec = importlib.util.spec_from_file_location(module_name, scenario.path)
-    if spec is None or spec.loader is None:
-        msg = f"scenario must be an importable Python file, got {str(scenario.path)!r}"
-        raise ImportError(msg)
-    module = importlib.util.module_from_spec(spec)
-    folder = str(scenario.path.parent)
-    sys.path.insert(0, folder)
-    sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(module_name, None)
-        raise
-    finally:
-        if folder in sys.path:
-            sys.path.remove(folder)
-    return module
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return fieldgrad.__version__
 
 
 def _failed_rows(report: Any) -> list[str]:
@@ -240,10 +132,45 @@ def _failed_rows(report: Any) -> list[str]:
     return [str(row.get("quantity", "?")) for row in report["rows"] if not row.get("ok", False)]
 
 
+def _where(exc: BaseException, path: Path) -> str:
+    """``" (name.py, line N)"`` for the innermost frame of the scenario's file, if any."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    return f" ({path.name}, line {frames[-1].lineno})" if frames else ""
+
+
+def _describe_error(exc: BaseException, path: Path) -> str:
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r}){_where(exc, path)}"
+    message = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+    return text + _where(exc, path)
+
+
 def run_scenario(
-    scenario: Scenario, outdir: str | Path, *, quick: bool = False, stderr: TextIO | None = None
+    scenario: Scenario,
+    outdir: str | Path,
+    *,
+    quick: bool = False,
+    stderr: TextIO | None = None,
+    traceback_on_error: bool = False,
 ) -> ScenarioResult:
-    """Load and run one scenario; an exception becomes a failed result, not a crash.
+    """Load and run one scenario; an error or ``sys.exit`` becomes a failed result.
+
+    Only ``KeyboardInterrupt`` (Ctrl-C) goes through, so that the caller can
+    stop and keep what finished.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What :func:`discover` found.
+    outdir : str or Path
+        Where the scenario writes its figures and table.
+    quick : bool, keyword-only
+        Coarse resolutions.
+    stderr : file, keyword-only
+        Where a traceback goes when ``traceback_on_error`` is set; default ``sys.stderr``.
+    traceback_on_error : bool, keyword-only
+        Print the full traceback of an error (for debugging a scenario).
 
     Examples
     --------
@@ -251,23 +178,25 @@ def run_scenario(
     >>> from fieldgrad.cli import discover, run_scenario
     >>> with tempfile.TemporaryDirectory() as d:
     ...     _ = pathlib.Path(d, "boom.py").write_text("def run(outdir, quick=False): 1 / 0")
-    ...     result = run_scenario(discover(d)["boom"], d, stderr=io.StringIO())
+    ...     result = run_scenario(discover(d)["boom"], d)
     >>> result.ok, result.error
-    (False, 'ZeroDivisionError: division by zero')
+    (False, 'ZeroDivisionError: division by zero (boom.py, line 1)')
     """
     import matplotlib
 
-    stderr = sys.stderr if stderr is None else stderr
     start = time.perf_counter()
     try:
         with matplotlib.rc_context():  # a scenario's style settings stay its own
             module = load_scenario(scenario)
             report = module.run(Path(outdir), quick=quick)
         failed = _failed_rows(report)
-    except Exception as exc:  # report it and carry on with the other scenarios
-        traceback.print_exc(file=stderr)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # Exception or SystemExit: report it, run the others
+        if traceback_on_error:
+            traceback.print_exc(file=sys.stderr if stderr is None else stderr)
         seconds = time.perf_counter() - start
-        error = f"{type(exc).__name__}: {exc}"
+        error = _describe_error(exc, scenario.path)
         return ScenarioResult(scenario.name, False, seconds, error=error)
     finally:
         _close_figures()
@@ -276,16 +205,59 @@ def run_scenario(
     return ScenarioResult(scenario.name, ok, seconds, failed_rows=failed, report=report)
 
 
+def run_example(run: Any, *, outdir: str | Path | None = None) -> dict[str, Any]:
+    """Run a scenario as a script (its ``if __name__ == "__main__":`` block).
+
+    Calls ``run(outdir, quick=...)`` with the folder ``$FIELDGRAD_OUT``
+    (default ``results/``) and quick mode when ``$FIELDGRAD_QUICK`` is ``1``
+    (the documentation build sets both), and raises when a row is not ok, so
+    that a script, a notebook or the docs build fails loudly.
+
+    Parameters
+    ----------
+    run : callable
+        The scenario's ``run(outdir, quick=False) -> dict``.
+    outdir : str or Path, keyword-only
+        Overrides ``$FIELDGRAD_OUT``.
+
+    Returns
+    -------
+    dict
+        The report.
+
+    Raises
+    ------
+    RuntimeError
+        If a row of the report is not ok.
+
+    Examples
+    --------
+    >>> import contextlib, io, tempfile
+    >>> from fieldgrad.cli import run_example
+    >>> from fieldgrad.report import check, write_report
+    >>> def run(outdir, quick=False):
+    ...     return write_report("half", [check("x", 0.5, 1.0)], outdir)
+    >>> with tempfile.TemporaryDirectory() as d, contextlib.redirect_stdout(io.StringIO()):
+    ...     run_example(run, outdir=d)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: half: result rows not ok: x
+    """
+    if outdir is None:
+        outdir = os.environ.get(OUT_ENV_VAR) or DEFAULT_OUT
+    quick = os.environ.get(QUICK_ENV_VAR, "").strip().lower() in TRUE_VALUES
+    report = run(Path(outdir), quick=quick)
+    failed = _failed_rows(report)
+    if failed or not report.get("ok", True):
+        msg = f"{report.get('name', 'scenario')}: result rows not ok: {', '.join(failed)}"
+        raise RuntimeError(msg)
+    return report
+
+
 def _close_figures() -> None:
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close("all")
-
-
-def _progress(i: int, n: int, text: str, stream: TextIO) -> None:
-    filled = round(BAR_WIDTH * i / n) if n else BAR_WIDTH
-    bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-    print(f"[{bar}] [{i}/{n}] {text}", file=stream, flush=True)
 
 
 def _suggestion(name: str, known: Sequence[str]) -> str:
@@ -308,53 +280,94 @@ def _resolve(names: Sequence[str], found: dict[str, Scenario]) -> list[Scenario]
     return [found[n] for n in dict.fromkeys(chosen)]
 
 
+class _UsageError(Exception):
+    """A one-line usage message; ``main`` prints it and exits 2."""
+
+
+def _writable_folder(out: str) -> Path:
+    """``--out`` as a folder that exists and takes files, or a :class:`_UsageError`."""
+    outdir = Path(out).expanduser()
+    if outdir.exists() and not outdir.is_dir():
+        msg = f"--out must be a folder, but {out!r} is an existing file"
+        raise _UsageError(msg)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=outdir):
+            pass
+    except OSError as err:
+        msg = f"--out folder {out!r} is not writable: {err.strerror or err}"
+        raise _UsageError(msg) from None
+    return outdir
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     found = discover()
     if not found:
-        print(f"fieldgrad: no scenarios found in {scenarios_dir()}", file=sys.stderr)
-        return EXIT_USAGE
+        raise _UsageError(f"no scenarios found in {scenarios_dir()} (set {ENV_VAR})")
     width = max(len(n) for n in found)
     for scenario in found.values():
         print(f"{scenario.name:<{width}}  {scenario.description}")
     return EXIT_OK
 
 
+def _status(result: ScenarioResult) -> str:
+    if result.error:
+        status = f"ERROR: {result.error}"
+    elif result.failed_rows:
+        status = f"FAILED rows: {', '.join(result.failed_rows)}"
+    else:
+        status = "ok"
+    return f"{status} in {result.seconds:.1f} s"
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     found = discover()
     if not found:
-        print(
-            f"fieldgrad: no scenarios found in {scenarios_dir()} (set {ENV_VAR})", file=sys.stderr
-        )
-        return EXIT_USAGE
+        raise _UsageError(f"no scenarios found in {scenarios_dir()} (set {ENV_VAR})")
     try:
         chosen = _resolve(args.names, found)
     except LookupError as err:
-        print(f"fieldgrad: {err.args[0]} (see `fieldgrad list`)", file=sys.stderr)
-        return EXIT_USAGE
+        raise _UsageError(f"{err.args[0]} (see `fieldgrad list`)") from None
+    outdir = _writable_folder(args.out)
 
     import matplotlib
 
     matplotlib.use("Agg")  # before any scenario imports pyplot: files, never windows
-    outdir = Path(args.out)
-    outdir.mkdir(parents=True, exist_ok=True)
     results: list[ScenarioResult] = []
     start = time.perf_counter()
-    for i, scenario in enumerate(chosen, start=1):
-        _progress(i - 1, len(chosen), f"{scenario.name} ...", sys.stderr)
-        result = run_scenario(scenario, outdir, quick=args.quick)
-        results.append(result)
-        if result.error:
-            status = f"ERROR ({result.error})"
-        elif result.failed_rows:
-            status = f"FAILED rows: {', '.join(result.failed_rows)}"
-        else:
-            status = "ok"
-        _progress(i, len(chosen), f"{scenario.name} {status} in {result.seconds:.1f} s", sys.stderr)
+    progress = Progress(len(chosen), sys.stderr)
+    interrupted = False
+    try:
+        for scenario in chosen:
+            progress.start(scenario.name)
+            with progress.stdout():
+                result = run_scenario(
+                    scenario, outdir, quick=args.quick, traceback_on_error=args.traceback
+                )
+            results.append(result)
+            progress.finish(scenario.name, _status(result))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        progress.close()
     total = time.perf_counter() - start
 
+    if ALL in args.names or interrupted:
+        _write_summary(
+            outdir / SUMMARY_FILE,
+            results,
+            quick=args.quick,
+            seconds=total,
+            planned=len(chosen),
+        )
+    if interrupted:
+        print(
+            f"fieldgrad: interrupted after {len(results)} of {len(chosen)} scenarios; "
+            f"their results and {SUMMARY_FILE} (marked incomplete) are in {outdir}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     failed = [r for r in results if not r.ok]
-    if ALL in args.names:
-        _write_summary(outdir / SUMMARY_FILE, results, quick=args.quick, seconds=total)
     verdict = f"{len(results) - len(failed)}/{len(results)} scenarios ok in {total:.1f} s"
     if failed:
         verdict += f"; not ok: {', '.join(r.name for r in failed)}"
@@ -363,12 +376,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _write_summary(
-    path: Path, results: Sequence[ScenarioResult], *, quick: bool, seconds: float
+    path: Path, results: Sequence[ScenarioResult], *, quick: bool, seconds: float, planned: int
 ) -> None:
+    complete = len(results) == planned
     summary = {
-        "ok": all(r.ok for r in results),
+        "ok": complete and all(r.ok for r in results),
+        "complete": complete,
         "quick": quick,
         "seconds": round(seconds, 3),
+        "n_planned": planned,
         "n_scenarios": len(results),
         "n_failed": sum(not r.ok for r in results),
         "scenarios": [
@@ -380,16 +396,10 @@ def _write_summary(
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser that raises instead of exiting, so ``main`` returns 2."""
+    """An argument parser whose errors are one line, raised instead of exiting."""
 
     def error(self, message: str) -> Any:
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise _UsageError
-
-
-class _UsageError(Exception):
-    pass
+        raise _UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -397,7 +407,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="fieldgrad",
         description="Run fieldgrad's worked examples (scenarios) and check their results.",
     )
-    parser.add_argument("--version", action="version", version=f"fieldgrad {fieldgrad.__version__}")
+    parser.add_argument("--version", action="version", version=f"fieldgrad {version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="list the scenarios with a one-line description")
     run = sub.add_parser(
@@ -411,7 +421,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"output directory for figures and JSON (default: {DEFAULT_OUT}/)",
+        help=f"output folder for figures and JSON (default: {DEFAULT_OUT}/)",
+    )
+    run.add_argument(
+        "--traceback",
+        action="store_true",
+        help="print the full traceback when a scenario fails (for debugging it)",
     )
     return parser
 
@@ -428,20 +443,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 when everything is ok, 1 when a result row is not ok or a scenario
-        raised, 2 for usage errors (unknown command or scenario name).
+        failed, 2 for usage errors (unknown command or scenario name, an
+        ``--out`` that is not a writable folder), 130 when interrupted (Ctrl-C).
 
     Examples
     --------
+    >>> import contextlib, io
     >>> from fieldgrad.cli import main
-    >>> main(["run", "no_such_scenario"])
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     main(["run", "no_such_scenario"])
     2
+    >>> err.getvalue().startswith("fieldgrad: unknown scenario 'no_such_scenario'")
+    True
     """
-    parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except _UsageError:
-        return EXIT_USAGE
+        args = _parser().parse_args(argv)
+        handlers = {"list": _cmd_list, "run": _cmd_run}
+        return handlers[args.command](args)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    handlers = {"list": _cmd_list, "run": _cmd_run}
-    return handlers[args.command](args)
+    except _UsageError as err:
+        print(f"fieldgrad: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("fieldgrad: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `fieldgrad list | head`: the reader has gone, say nothing
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except OSError as err:  # e.g. the summary cannot be written
+        print(f"fieldgrad: {err}", file=sys.stderr)
+        return EXIT_FAILED

@@ -132,4 +132,6 @@ def _figure(outdir, boltzmann, steady, u_t, transient, l1_steady, l1_transient, 
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

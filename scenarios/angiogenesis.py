@@ -1,5 +1,10 @@
-"""Sprouting angiogenesis
-======================
+"""
+Sprouting angiogenesis: tip cells climb a tumour's VEGF gradient
+================================================================
+
+A growing tumour calls in blood vessels by releasing VEGF: tip cells sprout
+from a nearby vessel and climb the VEGF gradient towards it, faster where the
+gradient is steeper, and take VEGF up as they go.
 
 A tumour releases VEGF, which diffuses and decays; endothelial tip cells
 sprout from parent vessels and climb its gradient in the spirit of Anderson &
@@ -413,4 +418,6 @@ def _figure(outdir, grid, steady, exact, settings, ratios, norm) -> None:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

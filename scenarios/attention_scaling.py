@@ -1,12 +1,19 @@
-"""Why attention divides by sqrt(d): logit spread and softmax gradient for key sizes 8 to 1024.
+"""
+Why attention divides by sqrt(d)
+================================
+
+Transformers divide their attention logits q . k by sqrt(d), the key size.
+This example shows why: without it, the logits of a large model spread so
+widely that the softmax picks a single key and the gradient flowing back
+through it vanishes; with it, both stay the same at every key size from 8 to
+1024.
 
 With queries and keys of independent unit-variance entries, a logit q . k is
 a sum of d products and has standard deviation sqrt(d). Unscaled, the
-logits of a large model spread so widely that the softmax puts nearly all its
-weight on one key, and the gradient that passes back through the softmax
-(its Jacobian is diag(p) - p p^T) collapses. Dividing by sqrt(d) gives unit
-variance at every d, so the gradient through the softmax no longer depends on
-the key size.
+softmax puts nearly all its weight on one key, and the gradient that passes
+back through it (its Jacobian is diag(p) - p p^T) collapses. Dividing by
+sqrt(d) gives unit variance at every d, so the gradient through the softmax
+no longer depends on the key size.
 """
 
 from __future__ import annotations
@@ -86,4 +93,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

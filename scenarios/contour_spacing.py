@@ -1,16 +1,24 @@
-"""Field strength read off equipotential spacing: a capacitor with two dielectrics.
+"""
+Field strength read off equipotential spacing
+=============================================
 
-An engineer reads |grad V| off a plot of equipotentials: lines a voltage step
-dV apart and a distance dn apart mean |grad V| ~ dV/dn. Here the lines are
-traced by matplotlib's contour generator and their spacing is measured, in a
-parallel-plate capacitor filled with two dielectric layers, eps_A = 2 and
-eps_B = 5, joined by a graded interface. The displacement D = eps0 eps_r E is
-the same in both layers, so the field in A is eps_B / eps_A = 2.5 times
-stronger and its equipotentials are 2.5 times closer. The estimate is the
-mean of |grad V| across the gap between two lines, so at the midpoint it is
-exact where V is linear and off by g'' dn^2 / (24 g) in the graded interface
-(g = |grad V| along the normal): the error is predicted, then measured.
-Lengths are in millimetres, so gradients come out in V/mm = kV/m.
+Engineers read the strength of an electric field off a plot of
+equipotentials: where the lines crowd together, |grad V| is large. This
+example measures that spacing in a capacitor filled with two dielectrics and
+shows that the field is 2.5 times stronger in the layer with the smaller
+permittivity, exactly as the physics says, and how accurate the reading is.
+
+Lines a voltage step dV apart and a distance dn apart mean
+|grad V| ~ dV/dn. Here the lines are traced by matplotlib's contour generator
+and their spacing is measured, in a parallel-plate capacitor with two
+dielectric layers, eps_A = 2 and eps_B = 5, joined by a graded interface. The
+displacement D = eps0 eps_r E is the same in both layers, so the field in A
+is eps_B / eps_A = 2.5 times stronger and its equipotentials are 2.5 times
+closer. The estimate is the mean of |grad V| across the gap between two
+lines, so at the midpoint it is exact where V is linear and off by
+g'' dn^2 / (24 g) in the graded interface (g = |grad V| along the normal):
+the error is predicted, then measured. Lengths are in millimetres, so
+gradients come out in V/mm = kV/m.
 """
 
 from __future__ import annotations
@@ -187,4 +195,6 @@ def plot(
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

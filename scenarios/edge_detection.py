@@ -1,14 +1,20 @@
-"""Canny edges from image gradient norms: a photograph and a test card with known edges.
+"""
+Canny edges from image gradient norms
+=====================================
 
-The gradient norm |grad I| of an image is large where brightness changes
-fast; Canny's detector keeps its ridges (non-maximum suppression along the
-gradient) and links them by hysteresis. On a synthetic test card (a hard
-square, a square with a linear ramp for a border, an anti-aliased disk, a
-noisy quadrant) the true edges are known, so recall and precision can be
-measured within one pixel. The disk also tests isotropy: around its rim the
-gradient norm of a rotation-invariant operator does not depend on the angle.
-The same pipeline is then run on Grace Hopper's portrait shipped with
-matplotlib.
+Edges in an image are where brightness changes fast, that is where the
+gradient norm |grad I| is large; Canny's detector keeps the ridges of that
+norm. On a test card whose edges are known the detector's recall and
+precision are measured, and the same pipeline then finds the edges of a
+photograph.
+
+Canny keeps the ridges of |grad I| (non-maximum suppression along the
+gradient) and links them by hysteresis. The synthetic test card has a hard
+square, a square with a linear ramp for a border, an anti-aliased disk and a
+noisy quadrant; recall and precision are measured within one pixel. The
+disk also tests isotropy: around its rim the gradient norm of a
+rotation-invariant operator does not depend on the angle. The photograph is
+Grace Hopper's portrait shipped with matplotlib.
 """
 
 from __future__ import annotations
@@ -128,4 +134,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

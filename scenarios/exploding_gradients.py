@@ -1,14 +1,22 @@
-"""Exploding gradients in a deep linear chain, and training rescued by clipping the global norm.
+"""
+Exploding gradients, and training rescued by clipping
+=====================================================
 
-Each layer of a deep linear network multiplies the backward signal by its
-transposed weight matrix; with weights drawn from N(0, gain^2 / width) that
-multiplies the gradient norm by about `gain` per layer, so the gradient
-reaching the first layer is gain^depth times larger than at the output.
-Trained by plain gradient descent on a realisable regression target (a
-linear map, so the minimum loss is exactly 0), the first update overshoots
-and the loss overflows. Clipping the gradients of all layers together to a
-global norm of 1 (``clip_by_global_norm``) keeps their direction, bounds the
-step, and the same learning rate then drives the loss to 0.
+In a deep network the gradient is multiplied by every layer's weights on its
+way back, so it can grow exponentially with depth and wreck the first
+training step. This example measures that growth in a deep linear chain and
+shows that clipping the global gradient norm lets the same learning rate
+train the network to zero loss.
+
+Each layer multiplies the backward signal by its transposed weight matrix;
+with weights drawn from N(0, gain^2 / width) that multiplies the gradient
+norm by about ``gain`` per layer, so the gradient reaching the first layer is
+gain^depth times larger than at the output. Trained by plain gradient
+descent on a realisable regression target (a linear map, so the minimum loss
+is exactly 0), the first update overshoots and the loss overflows. Clipping
+the gradients of all layers together to a global norm of 1
+(``clip_by_global_norm``) keeps their direction, bounds the step, and the
+loss then falls to 0.
 """
 
 from __future__ import annotations
@@ -133,4 +141,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,4 +1,5 @@
 """Gradient-norm penalty: J = f + lambda |grad f|^2 shrinks the basin of a sharp minimum
+=====================================================================================
 
 Penalising the squared steepness, as gradient-norm regularisation does when
 training neural networks, should steer descent away from sharp minima.  Here
@@ -286,4 +287,6 @@ def _figure(starts, labels, stationary, new, quick):
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

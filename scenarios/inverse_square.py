@@ -1,12 +1,17 @@
-"""Coulomb's inverse-square law from φ = k/r: |E| ∝ r⁻², and Gauss's law, flux = 4πk.
+"""
+Coulomb's inverse-square law and Gauss's law
+============================================
 
-A point charge at the origin has the potential φ = k/r.  We sample φ on a
-3-D Cartesian grid (where the charge sits between grid points and nothing is
-radially symmetric for the stencils) and on a spherical grid, take
-E = -grad φ, and check two laws: |E| falls off as r⁻² (the slope of log|E|
-against log r, away from the singular source) and the flux of E through any
-sphere around the charge is 4πk, whatever its radius and however the field
-is interpolated onto it.  A dipole's field lines close the gallery page.
+The electric field of a point charge falls off as 1/r², and its flux through
+any sphere around the charge is the same (Gauss's law). This example
+computes E = -grad φ from the potential φ = k/r sampled on a Cartesian and a
+spherical grid and recovers both laws: |E| ∝ r⁻² and a flux of 4πk.
+
+On the 3-D Cartesian grid the charge sits between grid points and nothing is
+radially symmetric for the stencils. |E| ∝ r⁻² is checked by the slope of
+log|E| against log r, away from the singular source; the flux of E through a
+sphere around the charge is 4πk whatever its radius and however the field is
+interpolated onto it. A dipole's field lines close the page.
 """
 
 from __future__ import annotations
@@ -134,4 +139,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

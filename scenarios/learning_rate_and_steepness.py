@@ -1,4 +1,5 @@
 """A fixed learning rate overshoots where the landscape is steep and crawls where it is flat.
+==========================================================================================
 
 On the quartic bowl f(x, y) = (x^2 + 2 y^2)^2 / 4 the steepness |grad f| grows
 like r^3: steep far out, flat near the minimum at the origin.  Gradient
@@ -209,4 +210,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,15 +1,21 @@
-"""Intrinsic reaction coordinate on the Müller–Brown surface, with |grad V| along the path.
+"""
+Reaction path on the Müller–Brown surface
+=========================================
 
-The Müller–Brown potential is the standard two-dimensional model of a
-chemical reaction: three minima (reactant, intermediate, product) joined
-through two saddle points.  Starting from the saddle near (-0.822, 0.624),
-refined to a stationary point by solving grad V = 0, the intrinsic reaction
-coordinate follows the steepest-descent path in both directions of the
-Hessian's negative-curvature eigenvector.  Along each branch the steepness
-|grad V| rises from zero at the saddle, peaks on the slope and falls back to
-zero in the minimum; the branches must end in the published minima
+A chemical reaction goes from one energy minimum to another over a saddle
+point, along the path of steepest descent: the intrinsic reaction
+coordinate. This example traces that path on the Müller–Brown potential, the
+standard two-dimensional model, shows the steepness |grad V| rising and
+falling along it, and checks that it ends in the published minima.
+
+The potential has three minima (reactant, intermediate, product) joined
+through two saddle points. Starting from the saddle near (-0.822, 0.624),
+refined to a stationary point by solving grad V = 0, the path follows
+steepest descent in both directions of the Hessian's negative-curvature
+eigenvector. Along each branch |grad V| rises from zero at the saddle, peaks
+on the slope and falls back to zero in the minimum; the branches must end in
 A = (-0.558, 1.442) and B = (-0.050, 0.467), the two minima this saddle joins
-(the third minimum, (0.623, 0.028), lies beyond the other saddle).  The
+(the third minimum, (0.623, 0.028), lies beyond the other saddle). The
 background map is |grad V| computed by fieldgrad from V sampled on a
 Cartesian grid, and the grid's gradient, interpolated along the path, is
 checked against the analytic one.
@@ -174,4 +180,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,12 +1,17 @@
-"""Four lobes, one round steepness: T = r⁴ cos 4θ on a polar grid has |grad T| = 4r³.
+"""
+Four lobes, one round steepness on a polar grid
+===============================================
 
-T has four hills and four valleys around the origin, yet its gradient norm
-is exactly 4r³ at every angle: ∂T/∂r = 4r³ cos 4θ and (1/r) ∂T/∂θ = -4r³ sin 4θ.
-On a PolarGrid fieldgrad must get this right at every ring, including the
-innermost one next to r = 0, where its stencils continue across the origin.
-With fourth-order differences the radial derivative of r⁴ is exact; what is
-left is the angular error of the stencil on cos 4θ, (4Δθ)⁴/30 relative, which
-is exactly the spread of |grad T| around a ring.
+T = r⁴ cos 4θ has four hills and four valleys around the origin, yet its
+steepness |grad T| = 4r³ is the same at every angle. That makes it a sharp
+test of a polar grid: fieldgrad must get the gradient right at every ring,
+including the innermost one next to r = 0, where its stencils continue
+across the origin.
+
+∂T/∂r = 4r³ cos 4θ and (1/r) ∂T/∂θ = -4r³ sin 4θ, so |grad T| = 4r³. With
+fourth-order differences the radial derivative of r⁴ is exact; what is left
+is the angular error of the stencil on cos 4θ, (4Δθ)⁴/30 relative, which is
+exactly the spread of |grad T| around a ring.
 """
 
 from __future__ import annotations
@@ -92,4 +97,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,11 +1,18 @@
-"""How much gradient reaches each layer of a deep convolutional stack: average vs max pooling.
+"""
+How much gradient reaches each layer: average vs max pooling
+============================================================
+
+How much of the training signal reaches the early layers of a convolutional
+network depends on its pooling. This example measures the gradient norm at
+every layer of a deep stack and shows that each average pool divides it by
+exactly k (the pool size) while a max pool keeps it.
 
 Backpropagation through a k x k average pool gives each of the k^2 inputs of
 a window 1/k^2 of the window's gradient, so the gradient norm shrinks by
 exactly 1/k per pooling layer; a max pool hands the whole gradient to one
-input per window and keeps the norm. Here a stack of (3 x 3 convolution,
-ReLU, pool) blocks is run forward and backward on random images and the
-norm of the gradient reaching every layer is recorded by ``Sequential``.
+input per window. The stack of (3 x 3 convolution, ReLU, pool) blocks is run
+forward and backward on random images and the norm of the gradient reaching
+every layer is recorded by ``Sequential``.
 """
 
 from __future__ import annotations
@@ -110,4 +117,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,4 +1,5 @@
 """Five first-order optimisers in Rosenbrock's banana valley, gradient norm at every step.
+=======================================================================================
 
 Gradient descent, heavy-ball momentum, Nesterov momentum, normalized steps and
 an Armijo line search all start at the classic point (-1.2, 1) and stop when
@@ -239,4 +240,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,15 +1,19 @@
-"""Mean squared score of a bivariate normal: grid and Monte-Carlo against 2 / (1 - rho^2).
+"""
+Mean squared score of a bivariate normal
+========================================
 
-The score of a density is the gradient of its log, s = grad log p, and its
-mean squared norm E|s|^2 measures how steep the log-density is on average.
-For a normal with unit variances and correlation rho it is
-trace(Sigma^-1) = 2 / (1 - rho^2), which blows up as the distribution
-collapses onto the line x = y.  Here it is estimated two ways: on a grid (log p
-sampled as a ScalarField, fieldgrad's gradient norm squared, averaged with the
-density as weight) and by Monte-Carlo sampling.  The grid estimate is exact
-to rounding once the grid resolves the narrow direction (sd sqrt(1 - rho)),
-because second-order differences are exact on the quadratic log p; the
-Monte-Carlo error falls only as 1 / sqrt(n).
+The score s = grad log p of a probability density drives diffusion models
+and Langevin sampling, and its mean squared norm E|s|^2 says how steep the
+log-density is on average. For a correlated normal it is 2 / (1 - rho^2),
+which blows up as the distribution collapses onto a line; this example
+recovers it on a grid and by Monte-Carlo sampling.
+
+For a normal with unit variances and correlation rho, E|s|^2 =
+trace(Sigma^-1) = 2 / (1 - rho^2). The grid estimate samples log p as a
+ScalarField and averages fieldgrad's gradient norm squared with the density
+as weight; it is exact to rounding once the grid resolves the narrow
+direction (sd sqrt(1 - rho)), because second-order differences are exact on
+the quadratic log p. The Monte-Carlo error falls only as 1 / sqrt(n).
 """
 
 from __future__ import annotations
@@ -180,4 +184,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

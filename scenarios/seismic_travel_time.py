@@ -1,4 +1,5 @@
 """Seismic travel times: a point source where the speed grows with depth.
+======================================================================
 
 In the Earth's crust seismic waves travel faster at depth, and a common model is
 a speed growing linearly, v(z) = v0 + g z.  First-arrival times then have a
@@ -118,4 +119,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,4 +1,5 @@
-"""Geodesic distance on the Earth: solving |grad d| = 1 on a SphereSurface.
+"""Geodesic distance on the Earth: solving |grad d| = 1 on a SphereSurface
+=========================================================================
 
 The great-circle distance d from a place grows by one kilometre per kilometre
 walked straight away from it, so it solves the eikonal equation |grad d| = 1.
@@ -120,4 +121,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,4 +1,5 @@
 """Steepness of the bowl f = x² + 3y²: its gradient and three gradient norms at (2, 1).
+====================================================================================
 
 The gradient of f is (2x, 6y), so at (2, 1) it is (4, 6): the Euclidean (L2)
 norm ("steepness") is √52 ≈ 7.21, the square root of the sum of squares; the
@@ -113,4 +114,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,14 +1,21 @@
-"""Slope of real terrain: the Jacksboro fault DEM on a patch of the spherical Earth.
+"""
+Slope of real terrain on the spherical Earth
+============================================
 
-The digital elevation model that matplotlib ships covers about 30 km by
-32 km of the Cumberland Mountains in Tennessee at 3 arc-seconds (some 74 m
-east-west by 93 m north-south). On a latitude/longitude grid the distance
-between columns shrinks with cos(latitude), so the elevation is laid on a
-SphereSurface patch of the Earth's radius, where the metric is built in:
-|grad z| is rise per metre and the slope angle is arctan |grad z|. The
-reference is an independent computation in local east/north metres with
-np.gradient (dx = R cos(lat) dlon, dy = R dlat). The shaded relief is lit by
-normals built from fieldgrad's gradient.
+The slope of a landscape is the gradient norm of its elevation. This example
+computes it for a real digital elevation model (the Jacksboro fault in
+Tennessee, shipped with matplotlib) laid on a patch of the spherical Earth,
+where the shrinking distance between meridians is built into the grid, and
+checks it against an independent computation in local metres.
+
+The model covers about 30 km by 32 km of the Cumberland Mountains at
+3 arc-seconds (some 74 m east-west by 93 m north-south). On a
+latitude/longitude grid the distance between columns shrinks with
+cos(latitude); on a SphereSurface patch of the Earth's radius the metric is
+built in, so |grad z| is rise per metre and the slope angle is
+arctan |grad z|. The reference uses np.gradient in local east/north metres
+(dx = R cos(lat) dlon, dy = R dlat). The shaded relief is lit by normals
+built from fieldgrad's gradient.
 """
 
 from __future__ import annotations
@@ -148,4 +155,6 @@ def plot(
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

@@ -1,17 +1,23 @@
-"""Steady VEGF around a tumour: profiles and gradient norms against exp(-r/l)/r and K0(r/l).
+"""
+Steady VEGF around a tumour
+===========================
 
-A tumour releases VEGF, which diffuses (D = 0.36 mm^2/h) and decays
-(lambda = 0.65 /h), so it spreads over l = sqrt(D / lambda) = 0.74 mm.
-Around a spheroid of radius a that releases a flux q through its surface
-the steady concentration is c = C exp(-r / l) / r; around a circular tumour
-in a thin tissue slice it is c = C K0(r / l).  Both are solved with
-fieldgrad's sparse finite-volume Laplacian on a SphericalGrid and a PolarGrid
-(shells from r = a outwards, flux condition at r = a, the exact value at
-the outer edge) and compared with the formulas.  Endothelial tip cells climb
-this gradient at a speed proportional to its norm: for a spheroid whose
-hypoxic core secretes most (a Gaussian secretion profile) the steepest
-gradient, the strongest pull, lies at a radius r* that the gradient norm of
-the computed field must find where the analytic solution puts it.
+A tumour signals to blood vessels with VEGF, a protein that diffuses and
+decays, and vessel tips climb its gradient at a speed proportional to its
+norm. This example solves for the steady VEGF field around a spheroid and
+around a tumour in a thin slice, compares both with their analytic
+solutions, and finds the radius where the pull on the vessels is strongest.
+
+VEGF diffuses (D = 0.36 mm^2/h) and decays (lambda = 0.65 /h), so it spreads
+over l = sqrt(D / lambda) = 0.74 mm. Around a spheroid of radius a that
+releases a flux q through its surface the steady concentration is
+c = C exp(-r / l) / r; around a circular tumour in a thin tissue slice it is
+c = C K0(r / l). Both are solved with fieldgrad's sparse finite-volume
+Laplacian on a SphericalGrid and a PolarGrid (shells from r = a outwards,
+flux condition at r = a, the exact value at the outer edge). For a spheroid
+whose hypoxic core secretes most (a Gaussian secretion profile) the steepest
+gradient lies at a radius r* that the gradient norm of the computed field
+must find where the analytic solution puts it.
 """
 
 from __future__ import annotations
@@ -206,4 +212,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

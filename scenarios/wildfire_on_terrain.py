@@ -1,4 +1,5 @@
 """Wildfire on real terrain: arrival times of a front that runs faster on steep ground.
+====================================================================================
 
 A grass fire spreads faster where the ground is steep: flames lean over the
 unburnt fuel upslope and preheat it.  With a spread rate that grows with the
@@ -107,4 +108,6 @@ def run(outdir: str | Path, quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    run("results")
+    from fieldgrad.cli import run_example
+
+    run_example(run)

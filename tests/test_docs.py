@@ -4,28 +4,35 @@
 * ``docs/tutorials/extend_fieldgrad.py`` measures the orders that
   ``docs/tutorials/extend_fieldgrad.md`` quotes, and its checks hold;
 * every ``python`` code block of the user guide runs;
-* ``docs/make_gallery.py`` turns a scenario's results into a page, and refuses
-  to write the gallery when a scenario's results are missing.
+* the gallery machinery (``docs/_ext/scenario_gallery.py``) turns a scenario into
+  a page with its figure and table, and a result row that is not ok fails the build.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib.util
 import io
+import json
+import os
 import re
 import runpy
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from fieldgrad.cli import main as fieldgrad_main
+from fieldgrad.cli import discover
 from fieldgrad.grids.base import Grid
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 TUTORIALS = DOCS / "tutorials"
 #: Pages whose ``python`` code blocks are complete programs, run top to bottom.
-RUNNABLE_PAGES = sorted((DOCS / "guide").glob("*.md")) + [DOCS / "index.md"]
+RUNNABLE_PAGES = sorted(p for p in (DOCS / "guide").glob("*.md") if p.name != "index.md") + [
+    DOCS / "index.md"
+]
 
 
 def run_script(path: Path, *args: str) -> str:
@@ -149,60 +156,152 @@ def test_guide_code_blocks_run(page, tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------------- gallery
-@pytest.fixture
-def make_gallery(tmp_path, monkeypatch):
-    """``docs/make_gallery.py`` writing into ``tmp_path/gallery`` for scenarios in ``tmp_path``."""
-    scenarios = tmp_path / "scenarios"
-    scenarios.mkdir()
-    monkeypatch.setenv("FIELDGRAD_SCENARIOS", str(scenarios))
-    module = runpy.run_path(str(DOCS / "make_gallery.py"))
-    gallery = tmp_path / "gallery"
-    module["main"].__globals__["GALLERY"] = gallery
-    return module, scenarios, gallery
+def _gallery_module():
+    """``docs/_ext/scenario_gallery.py`` (what ``docs/conf.py`` uses), imported by path."""
+    spec = importlib.util.spec_from_file_location(
+        "scenario_gallery", DOCS / "_ext" / "scenario_gallery.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-DEMO = '''"""A demo: |grad x| = 1 on [0, 1].
+OLD_STYLE = '''"""A demo: |grad x| = 1 on [0, 1], with 2 * 3 = 6 and a name_ here.
 
-The story, with *stars*, [brackets], $dollars$ and ``code``.
+The story, with *stars*, |norms| and ``code with | and *``.
 """
-import matplotlib.pyplot as plt
-import fieldgrad as fg
 from fieldgrad.report import check, write_report
 
 
 def run(outdir, quick=False):
-    grid = fg.CartesianGrid(bounds=[(0, 1)], shape=(16,))
-    f = fg.ScalarField.from_function(grid, lambda x: x)
-    fig, ax = plt.subplots()
-    f.gradient_norm().plot(ax=ax)
-    fig.savefig(f"{outdir}/demo.png")
-    rows = [check("grad_norm", float(f.gradient_norm().data.mean()), 1.0)]
-    return write_report("demo", rows, outdir)
+    return write_report("demo", [check("quick", float(quick), 1.0)], outdir)
+
+
+if __name__ == "__main__":
+    run("results")
 '''
 
 
-def test_make_gallery_writes_a_page_per_scenario(make_gallery):
-    module, scenarios, gallery = make_gallery
-    (scenarios / "demo.py").write_text(DEMO)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert fieldgrad_main(["run", "all", "--quick", "--out", str(gallery)]) == 0
-        assert module["main"]([]) == 0
-    page = (gallery / "demo.md").read_text(encoding="utf-8")
-    assert page.startswith("# A demo: \\|grad x\\| = 1 on \\[0, 1\\]\n")
-    assert "with \\*stars\\*, \\[brackets\\], \\$dollars\\$ and ``code``." in page
-    assert "![demo](demo.png)" in page
-    assert "| `grad_norm` | 1 | 1 | 0 | yes |" in page
-    assert "in quick mode" in page
-    index = (gallery / "index.md").read_text(encoding="utf-8")
-    assert "(demo.md)" in index and "\ndemo\n" in index
+def test_a_scenario_page_source_is_titled_escaped_and_ends_with_the_standard_block():
+    gallery = _gallery_module()
+    text = gallery.with_main_block(OLD_STYLE)
+    tree = ast.parse(text)
+    doc = ast.get_docstring(tree).splitlines()
+    bar, star = "\u2223", "\u2217"  # look-alikes: a title is also a thumbnail's caption
+    title = f"A demo: {bar}grad x{bar} = 1 on [0, 1], with 2 {star} 3 = 6 and a name\\_ here."
+    assert doc[0] == title
+    assert doc[1] == "=" * len(doc[0])
+    assert doc[3] == r"The story, with \*stars\*, \|norms\| and ``code with | and *``."
+    assert text.endswith(gallery.MAIN_BLOCK)
+    assert 'run("results")' not in text
+    assert text.count("def run(") == 1
+    # a docstring that is already underlined keeps a single underline
+    underlined = '"""\nTitle here\n==========\n\nStory.\n"""\ndef run(outdir, quick=False): ...\n'
+    again = ast.get_docstring(ast.parse(gallery.with_main_block(underlined)))
+    assert again.splitlines() == ["Title here", "==========", "", "Story."]
 
 
-def test_make_gallery_refuses_missing_results(make_gallery):
-    module, scenarios, gallery = make_gallery
-    (scenarios / "demo.py").write_text(DEMO)
-    gallery.mkdir()
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        assert module["main"]([]) == 1
-    assert "demo" in err.getvalue()
-    assert not (gallery / "index.md").exists()
+def test_every_scenario_docstring_opens_like_a_gallery_page():
+    for name, scenario in discover(DOCS.parent / "scenarios").items():
+        doc = ast.get_docstring(ast.parse(scenario.path.read_text(encoding="utf-8")))
+        assert doc is not None, name
+        lines = doc.splitlines()
+        assert len(lines) > 3, f"{name}: title, underline, blank line, then the story"
+        assert lines[1] == "=" * len(lines[0]), f"{name}: title must be underlined with '='"
+        assert lines[2] == "" and lines[3].strip(), name
+
+
+def test_the_standard_block_runs_quick_into_fieldgrad_out_and_fails_on_a_bad_row(
+    tmp_path, monkeypatch
+):
+    gallery = _gallery_module()
+    namespace = {"__name__": "__main__"}
+    source = gallery.with_main_block(OLD_STYLE)
+    monkeypatch.setenv("FIELDGRAD_OUT", str(tmp_path / "out"))
+    monkeypatch.setenv("FIELDGRAD_QUICK", "1")
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, "demo.py", "exec"), namespace)
+    assert json.loads((tmp_path / "out" / "demo.json").read_text())["ok"]
+    monkeypatch.setenv("FIELDGRAD_QUICK", "0")  # the row needs quick mode
+    with contextlib.redirect_stdout(io.StringIO()), pytest.raises(RuntimeError, match="quick"):
+        exec(compile(source, "demo.py", "exec"), {"__name__": "__main__"})
+
+
+FIGURE = '''"""
+{title}
+{underline}
+
+Draws a line and checks a number.
+"""
+import matplotlib.pyplot as plt
+from fieldgrad.report import check, save_figure, write_report
+
+
+def run(outdir, quick=False):
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    save_figure(fig, "{name}", outdir)
+    return write_report("{name}", [check("value", {value}, 1.0)], outdir)
+'''
+
+CONF = """
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, {ext!r})
+import scenario_gallery
+
+extensions = ["sphinx_gallery.gen_gallery"]
+sphinx_gallery_conf = scenario_gallery.configure(DOCS, Path({scenarios!r}))
+exclude_patterns = ["_build", "_scenarios"]
+"""
+
+
+def _build_gallery(tmp_path, scenarios):
+    """Build a site holding only the gallery of ``scenarios`` (name -> computed value)."""
+    pytest.importorskip("sphinx_gallery")
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name, value in scenarios.items():
+        title = f"The {name} example"
+        text = FIGURE.format(title=title, underline="=" * len(title), name=name, value=value)
+        (folder / f"{name}.py").write_text(text)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    conf = CONF.format(ext=str(DOCS / "_ext"), scenarios=str(folder))
+    (docs / "conf.py").write_text(conf)
+    (docs / "index.rst").write_text("Test\n====\n\n.. toctree::\n\n   gallery/index\n")
+    env = dict(os.environ, MPLBACKEND="Agg")
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(docs), str(docs / "_b")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_sphinx_builds_one_gallery_page_per_scenario_with_its_figure(tmp_path):
+    done = _build_gallery(tmp_path, {"first": 1.0, "second": 1.0})
+    assert done.returncode == 0, done.stderr
+    html = tmp_path / "docs" / "_b" / "gallery"
+    for name in ("first", "second"):
+        page = (html / f"{name}.html").read_text(encoding="utf-8")
+        assert f"The {name} example" in page
+        assert f"sphx_glr_{name}_001.png" in page  # the figure the scenario saved
+        assert "value" in page and "yes" in page  # the printed result table
+        assert f"{name}.ipynb" in page and f"{name}.py" in page  # downloads
+        thumb = tmp_path / "docs" / "gallery" / "images" / "thumb" / f"sphx_glr_{name}_thumb.png"
+        assert thumb.stat().st_size > 1000
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert "The first example" in index and "The second example" in index
+
+
+@pytest.mark.slow
+def test_a_row_that_is_not_ok_fails_the_docs_build(tmp_path):
+    done = _build_gallery(tmp_path, {"good": 1.0, "bad": 2.0})
+    assert done.returncode != 0
+    assert "bad: result rows not ok: value" in done.stderr + done.stdout
