@@ -1,5 +1,5 @@
 """Fisher-KPP invasion: a population front and its speed 2 sqrt(rD)
-==================================================================
+================================================================
 
 A population that grows logistically (rate r) and spreads by diffusion (D)
 invades empty space as a front, the Fisher-KPP equation behind the spread

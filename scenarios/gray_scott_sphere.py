@@ -1,5 +1,5 @@
 """Gray-Scott patterns on a sphere: Turing's fastest-growing wavelength
-=====================================================================
+====================================================================
 
 Two chemicals that react (Gray-Scott kinetics) and diffuse at different
 rates turn a uniform state into spots and stripes, Turing's mechanism for

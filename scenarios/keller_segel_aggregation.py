@@ -1,5 +1,5 @@
 """Keller-Segel aggregation: cells that follow their own signal on a sphere
-=========================================================================
+========================================================================
 
 Cells secrete a chemical and drift up its gradient (Keller-Segel): a uniform
 population is unstable when chemotaxis beats diffusion, and the cells gather

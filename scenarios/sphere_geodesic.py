@@ -1,5 +1,5 @@
 """Geodesic distance on the Earth: solving |grad d| = 1 on a SphereSurface
-=========================================================================
+=======================================================================
 
 The great-circle distance d from a place grows by one kilometre per kilometre
 walked straight away from it, so it solves the eikonal equation |grad d| = 1.
