@@ -25,6 +25,7 @@ from .._checks import check_nonnegative
 from ..fields import ScalarField, VectorField
 from ..grids.base import Grid
 from ..operators.finite_volume import FaceCouplings, face_couplings
+from .boundary_terms import timed_boundary
 from .system import System, field_bc, laplacians
 
 __all__ = [
@@ -171,7 +172,9 @@ class Diffusion(Equation):
         eye = sp.eye_array(grid.size, format="csr")
         linear = sp.csr_matrix(self.diffusivity * lap.matrix - self.decay * eye)
         source = grid_values(grid, self.source, "source").ravel()
-        return System(grid, names, linear, self.diffusivity * lap.rhs + source, None, lap.volumes)
+        boundary = timed_boundary(grid, [(self.diffusivity, lap)])
+        constant = self.diffusivity * lap.rhs + source
+        return System(grid, names, linear, constant, None, lap.volumes, boundary)
 
 
 class FisherKPP(Equation):
@@ -214,7 +217,9 @@ class FisherKPP(Equation):
             return rate * y * (1 - y)
 
         linear = sp.csr_matrix(self.diffusivity * lap.matrix)
-        return System(grid, names, linear, self.diffusivity * lap.rhs, explicit, lap.volumes)
+        boundary = timed_boundary(grid, [(self.diffusivity, lap)])
+        constant = self.diffusivity * lap.rhs
+        return System(grid, names, linear, constant, explicit, lap.volumes, boundary)
 
 
 class ReactionDiffusion(Equation):
@@ -329,7 +334,8 @@ class ReactionDiffusion(Equation):
                     out[i * n : (i + 1) * n] = np.broadcast_to(rates[k], grid.shape).ravel()
             return out
 
-        return System(grid, names, linear, constant, explicit, laps[names[0]].volumes)
+        boundary = timed_boundary(grid, [(self.diffusivity[k], laps[k]) for k in names])
+        return System(grid, names, linear, constant, explicit, laps[names[0]].volumes, boundary)
 
 
 class KellerSegel(Equation):
@@ -421,7 +427,8 @@ class KellerSegel(Equation):
                 out[:n] += growth * u * (1 - u)
             return out
 
-        return System(grid, names, linear, constant, explicit, laps["u"].volumes)
+        boundary = timed_boundary(grid, [(du, laps["u"]), (dc, laps["c"])])
+        return System(grid, names, linear, constant, explicit, laps["u"].volumes, boundary)
 
 
 class Advection(Equation):
@@ -500,4 +507,6 @@ class Advection(Equation):
             return 0.0 - faces.divergence(_upwind_flux(faces, np.asarray(y, dtype=float), speed))
 
         linear = sp.csr_matrix(self.diffusivity * lap.matrix)
-        return System(grid, names, linear, self.diffusivity * lap.rhs, explicit, lap.volumes)
+        boundary = timed_boundary(grid, [(self.diffusivity, lap)])
+        constant = self.diffusivity * lap.rhs
+        return System(grid, names, linear, constant, explicit, lap.volumes, boundary)
