@@ -195,13 +195,12 @@ def test_laplacian_matrix_robin_solution_converges_at_second_order() -> None:
     from fieldgrad.operators import laplacian_matrix
 
     a, b = 1.0, 0.5
-    rim = lambda r, theta: (
-        a * (np.cos(theta) ** 2 + np.sin(theta))
-        + b
-        * (  # noqa: E731
+
+    def rim(r, theta):
+        return a * (np.cos(theta) ** 2 + np.sin(theta)) + b * (
             2 * np.cos(theta) ** 2 + np.sin(theta)
         )
-    )
+
     sizes, errors = (16, 32, 64), []
     for n in sizes:
         disk = fg.PolarGrid(radius=(0, 1), shape=(n, 2 * n))
