@@ -22,7 +22,7 @@ from .grids.base import Grid
 from .grids.values import grid_values
 from .units import ANGLE_UNITS, check_units, combine_units
 
-__all__ = ["ScalarField", "VectorField", "open_field", "GRID_ATTR", "FIELD_ATTR"]
+__all__ = ["ScalarField", "VectorField", "field_values", "open_field", "GRID_ATTR", "FIELD_ATTR"]
 
 #: xarray attribute holding the grid description (JSON).
 GRID_ATTR = "fieldgrad_grid"
@@ -434,6 +434,28 @@ class VectorField(_Field):
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the vector field over its norm (see :mod:`fieldgrad.plotting`)."""
         return _method("plot")(self, ax=ax, **kwargs)
+
+
+def field_values(grid: Grid, value: Any, name: str) -> np.ndarray:
+    """A number, array, function of the coordinates or ScalarField as finite values on ``grid``.
+
+    The form a source, an initial value or a rate takes in the domain packages
+    (:mod:`fieldgrad.pde`, :mod:`fieldgrad.biology`); ``name`` names it in errors.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.fields import field_values
+    >>> line = fg.CartesianGrid(bounds=[(0, 1)], shape=(2,))
+    >>> field_values(line, lambda x: 2 * x, "source")
+    array([0.5, 1.5])
+    """
+    if isinstance(value, ScalarField):
+        if value.grid != grid:
+            msg = f"{name} must be a field on the same grid, got one on {value.grid!r}"
+            raise ValueError(msg)
+        value = np.asarray(value.compute().data, dtype=float)
+    return grid_values(grid, value, name=name, finite=True)
 
 
 def open_field(path: str | Path) -> ScalarField | VectorField:

@@ -24,9 +24,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu, spsolve
 
 from .._checks import check_nonnegative, check_positive
-from ..fields import ScalarField
+from ..fields import ScalarField, field_values
 from ..grids.base import Grid
-from ..grids.values import grid_values as sample_grid
 from ..operators.boundary import resolve_bc
 from ..operators.sparse import SparseLaplacian, laplacian_matrix
 
@@ -48,30 +47,6 @@ def decay_length(diffusivity: float, decay: float) -> float:
     0.75
     """
     return math.sqrt(check_positive("diffusivity", diffusivity) / check_positive("decay", decay))
-
-
-def grid_values(grid: Grid, value: Any, name: str) -> np.ndarray:
-    """A source, uptake or initial value as an array of the grid's shape.
-
-    Accepts a number, an array that broadcasts to the grid's shape (e.g. built
-    from :meth:`Grid.mesh`), a :class:`ScalarField` on
-    ``grid``, or a callable of the grid coordinates by axis name.
-
-    Examples
-    --------
-    >>> import fieldgrad as fg
-    >>> from fieldgrad.biology.diffusion import grid_values
-    >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(2, 2))
-    >>> grid_values(grid, lambda x, y: x + 0 * y, "source")
-    array([[0.25, 0.25],
-           [0.75, 0.75]])
-    """
-    if isinstance(value, ScalarField):
-        if value.grid != grid:
-            msg = f"{name} must be a field on the same grid, got one on {value.grid!r}"
-            raise ValueError(msg)
-        value = np.asarray(value.compute().data, dtype=float)
-    return sample_grid(grid, value, name=name, finite=True)
 
 
 def _has_dirichlet(grid: Grid, bc: Mapping[str, Any] | None) -> bool:
@@ -141,7 +116,7 @@ def steady_diffusion(
         raise TypeError(msg)
     d = check_positive("diffusivity", diffusivity)
     lam = check_nonnegative("decay", decay)
-    s = grid_values(grid, source, "source")
+    s = field_values(grid, source, "source")
     if lam == 0 and not _has_dirichlet(grid, bc):
         msg = (
             "with decay = 0 the steady problem needs a Dirichlet side (else the "
@@ -230,7 +205,7 @@ class Diffusion:
         self.scheme = scheme
         self.laplacian: SparseLaplacian = laplacian_matrix(grid, bc)
         self._bc = bc
-        self.source = grid_values(grid, source, "source")
+        self.source = field_values(grid, source, "source")
         self._operator = self.diffusivity * self.laplacian.matrix - self.decay * sp.eye_array(
             grid.size, format="csr"
         )
@@ -240,7 +215,7 @@ class Diffusion:
 
     # ------------------------------------------------------------------ helpers
     def _values(self, field: Any, name: str = "field") -> np.ndarray:
-        return grid_values(self.grid, field, name)
+        return field_values(self.grid, field, name)
 
     def _solver(self, dt: float) -> Any:
         if dt not in self._factors:

@@ -16,7 +16,8 @@ of the operator keep their order up to the edge.  The grid extended by the
 ghosts is built with the public :meth:`Grid.rebuild`; the operator runs
 there with the ordinary engines, and the result is cropped back.  Sides
 with no condition keep today's one-sided stencils; r = 0, the poles and
-full-circle angles take none.
+full-circle angles take none.  A lazy (dask) field is computed first: the
+extended copy is an in-memory array.
 """
 
 from __future__ import annotations

@@ -1,16 +1,9 @@
 """Fields that evolve: equations on every grid and the time steppers that solve them."""
 
-from .equations import (
-    Advection,
-    Diffusion,
-    Equation,
-    FisherKPP,
-    KellerSegel,
-    ReactionDiffusion,
-    grid_values,
-)
+from .equations import Diffusion, Equation, FisherKPP, ReactionDiffusion
 from .solve import METHODS, Solution, solve
 from .system import System
+from .transport import Advection, KellerSegel
 
 __all__ = [
     "METHODS",
@@ -22,6 +15,5 @@ __all__ = [
     "ReactionDiffusion",
     "Solution",
     "System",
-    "grid_values",
     "solve",
 ]

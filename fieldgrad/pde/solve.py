@@ -9,6 +9,7 @@ message, keeping the last finite state.  Neither raises.
 from __future__ import annotations
 
 import math
+import numbers
 from pathlib import Path
 from typing import Any
 
@@ -179,14 +180,16 @@ def _check_options(t_end: Any, dt: Any, method: Any, rtol: Any, atol: Any) -> fl
     if not (t_end >= 0 and math.isfinite(t_end)):
         msg = f"t_end must be a finite number >= 0, got {t_end!r}"
         raise ValueError(msg)
-    if dt is not None and not (isinstance(dt, int | float) and dt > 0 and math.isfinite(dt)):
+    if dt is not None and not (
+        isinstance(dt, numbers.Real) and float(dt) > 0 and math.isfinite(dt)
+    ):
         msg = f"dt must be a number > 0 or None, got {dt!r}"
         raise ValueError(msg)
     if method not in METHODS:
         msg = f"method must be one of {METHODS}, got {method!r}"
         raise ValueError(msg)
     for name, value in (("rtol", rtol), ("atol", atol)):
-        if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
+        if not (isinstance(value, numbers.Real) and float(value) > 0 and math.isfinite(value)):
             msg = f"{name} must be a number > 0, got {value!r}"
             raise ValueError(msg)
     return t_end
@@ -284,6 +287,9 @@ def solve(
         method = AUTO[(system.linear.nnz > 0, system.explicit is not None)]
     if not adaptive and dt is None:
         msg = "dt must be given with adaptive=False (the fixed step)"
+        raise ValueError(msg)
+    if not adaptive and method == "implicit":
+        msg = "adaptive=False (fixed steps) needs method='explicit' or 'imex', got 'implicit'"
         raise ValueError(msg)
     stepper: Any
     options: dict[str, Any] = dict(

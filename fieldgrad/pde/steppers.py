@@ -209,12 +209,13 @@ class IMEX(_Stepper):
         >>> IMEX(system, 1e-4, 1e-6, None, True).ars(0.0, np.zeros(1), 0.5)   # u = t exactly
         array([0.5])
         """
-        lin, b = self.system.linear, self.system.constant
+        lin, b = self.system.linear, self.system.constant_at
+        b2, b3 = b(t + ARS_GAMMA * h), b(t + h)
         n1 = self.explicit(t, y)
-        y2 = self._solve(h, y + h * ARS_GAMMA * (n1 + b))
+        y2 = self._solve(h, y + h * ARS_GAMMA * (n1 + b2))
         n2 = self.explicit(t + ARS_GAMMA * h, y2)
-        stage = ARS_DELTA * n1 + (1 - ARS_DELTA) * n2 + (1 - ARS_GAMMA) * (lin @ y2 + b)
-        return self._solve(h, y + h * (stage + ARS_GAMMA * b))
+        stage = ARS_DELTA * n1 + (1 - ARS_DELTA) * n2 + (1 - ARS_GAMMA) * (lin @ y2 + b2)
+        return self._solve(h, y + h * (stage + ARS_GAMMA * b3))
 
     def _start(self, t: float, y: np.ndarray, t_max: float) -> None:
         span = t_max - t

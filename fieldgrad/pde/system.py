@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from ..fields import ScalarField
 from ..grids.base import Grid
-from ..operators.sparse import laplacian_matrix
+from .boundary_terms import FieldLaplacian, field_laplacian
 
 __all__ = ["System", "field_bc", "pack", "unpack"]
 
@@ -43,6 +43,8 @@ class System:
         ``N(t, y) -> dy/dt`` (flat), or None when the equation is linear.
     volumes : ndarray
         Cell volumes (flattened), for totals.
+    boundary : callable or None
+        ``t -> `` the part of ``b`` from boundary values that depend on time.
 
     Examples
     --------
@@ -61,6 +63,23 @@ class System:
     constant: np.ndarray
     explicit: Callable[[float, np.ndarray], np.ndarray] | None = None
     volumes: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    boundary: Callable[[float], np.ndarray] | None = None
+
+    def constant_at(self, t: float) -> np.ndarray:
+        """``b`` at time ``t``: the constant part plus boundary values that depend on ``t``.
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad import pde
+        >>> line = fg.CartesianGrid(bounds=[(0, 1)], shape=(2,))
+        >>> eq = pde.Diffusion(1.0, bc={"x+": ("neumann", lambda x, t: t)})
+        >>> eq.system(line, ("u",)).constant_at(3.0)      # flux 3 into the last cell of 0.5
+        array([0., 6.])
+        """
+        if self.boundary is None:
+            return self.constant
+        return self.constant + self.boundary(t)
 
     def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
         """The whole right-hand side at ``(t, y)``.
@@ -74,7 +93,7 @@ class System:
         >>> pde.FisherKPP(diffusivity=1.0, rate=4.0).system(line, ("u",)).rhs(0.0, np.full(2, 0.5))
         array([1., 1.])
         """
-        out = self.linear @ y + self.constant
+        out = self.linear @ y + self.constant_at(t)
         if self.explicit is not None:
             out = out + self.explicit(t, y)
         return out
@@ -120,9 +139,11 @@ def field_bc(bc: Mapping[str, Any] | None, name: str, names: tuple[str, ...]) ->
     return bc
 
 
-def laplacians(grid: Grid, names: tuple[str, ...], bc: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The sparse Laplacian of each field with its boundary conditions."""
-    return {k: laplacian_matrix(grid, field_bc(bc, k, names)) for k in names}
+def laplacians(
+    grid: Grid, names: tuple[str, ...], bc: Mapping[str, Any] | None
+) -> dict[str, FieldLaplacian]:
+    """The sparse Laplacian of each field with its boundary conditions (some timed)."""
+    return {k: field_laplacian(grid, field_bc(bc, k, names)) for k in names}
 
 
 def pack(

@@ -128,6 +128,12 @@ def gray_scott(t, u, v):
         (lambda s: pde.solve(pde.Diffusion(1.0), s, 1.0, save_every=0), ValueError, "save_every"),
         (lambda s: pde.solve(pde.Diffusion(1.0), s, 1.0, rtol=0), ValueError, "rtol"),
         (lambda s: pde.solve("heat", s, 1.0), TypeError, "eq"),
+        (lambda s: pde.solve(pde.Diffusion(1.0), s, 1.0, adaptive=False), ValueError, "dt"),
+        (
+            lambda s: pde.solve(pde.Diffusion(1.0), s, 1.0, 0.1, "implicit", adaptive=False),
+            ValueError,
+            "adaptive",
+        ),
         (lambda s: pde.solve(pde.Diffusion(1.0), s.data, 1.0), TypeError, "state"),
         (lambda s: pde.solve(pde.KellerSegel(1, 1, 1, 1, 1), s, 1.0), ValueError, "state"),
     ],
