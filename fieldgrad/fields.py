@@ -296,25 +296,29 @@ class ScalarField(_Field):
         return field
 
     # operators: one line each --------------------------------------------------
-    def gradient(self, *, order: int = 2, engine: str | None = None) -> VectorField:
+    def gradient(
+        self, *, order: int = 2, engine: str | None = None, out: Any = None
+    ) -> VectorField:
         """Gradient in the orthonormal basis (see :func:`fieldgrad.gradient`)."""
         from .operators import gradient
 
-        return gradient(self, order=order, engine=engine)
+        return gradient(self, order=order, engine=engine, out=out)
 
     def gradient_norm(
-        self, *, ord: Any = 2, order: int = 2, engine: str | None = None
+        self, *, ord: Any = 2, order: int = 2, engine: str | None = None, out: Any = None
     ) -> ScalarField:
         """Gradient norm, ord in {1, 2, inf} (see :func:`fieldgrad.gradient_norm`)."""
         from .operators import gradient_norm
 
-        return gradient_norm(self, ord=ord, order=order, engine=engine)
+        return gradient_norm(self, ord=ord, order=order, engine=engine, out=out)
 
-    def laplacian(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
+    def laplacian(
+        self, *, order: int = 2, engine: str | None = None, out: Any = None
+    ) -> ScalarField:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
         from .operators import laplacian
 
-        return laplacian(self, order=order, engine=engine)
+        return laplacian(self, order=order, engine=engine, out=out)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Values at points given in grid coordinates, shape ``(..., ndim)``.
@@ -391,17 +395,27 @@ class VectorField(_Field):
             raise TypeError(msg)
         return field
 
-    def divergence(self, *, order: int = 2, engine: str | None = None) -> ScalarField:
+    def divergence(
+        self, *, order: int = 2, engine: str | None = None, out: Any = None
+    ) -> ScalarField:
         """Divergence (see :func:`fieldgrad.divergence`)."""
         from .operators import divergence
 
-        return divergence(self, order=order, engine=engine)
+        return divergence(self, order=order, engine=engine, out=out)
 
-    def norm(self, *, ord: Any = 2) -> ScalarField:
+    def curl(
+        self, *, order: int = 2, engine: str | None = None, out: Any = None
+    ) -> ScalarField | VectorField:
+        """Curl: 2-D scalar vorticity, 3-D vector (see :func:`fieldgrad.curl`)."""
+        from .operators import curl
+
+        return curl(self, order=order, engine=engine, out=out)
+
+    def norm(self, *, ord: Any = 2, out: Any = None) -> ScalarField:
         """Pointwise norm of the components, ord in {1, 2, inf}."""
         from .operators import vector_norm
 
-        return vector_norm(self, ord=ord)
+        return vector_norm(self, ord=ord, out=out)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Components at points in grid coordinates: shape ``(..., ndim)``."""

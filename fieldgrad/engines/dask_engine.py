@@ -29,7 +29,8 @@ import numpy as np
 from .._checks import is_dask
 from ..discretization import AxisExtension, apply_fill, component_norm, fill_plan, see_through
 from ..grids.base import Grid, Mirror
-from .base import register_engine
+from .base import deliver, register_engine
+from .curl import curl
 from .numba_engine import KERNEL_DTYPES
 from .tables import (
     MODE_COMPONENTS,
@@ -165,8 +166,20 @@ def _with_ghosts(x: Any, grid: Grid, exts: list[AxisExtension], component: int |
     return out
 
 
-def _apply(grid: Grid, arrays: Sequence[Any], operator: str, order: int, mode: int) -> Any:
-    """The kernel's output over the grid as a lazy dask array."""
+def _apply(
+    grid: Grid,
+    arrays: Sequence[Any],
+    operator: str,
+    order: int,
+    mode: int,
+    *,
+    component: int | None = None,
+) -> Any:
+    """The kernel's output over the grid as a lazy dask array.
+
+    Several arrays are the components of a vector; one array is a scalar, or
+    vector ``component`` (its ghosts across a mirror take that component's sign).
+    """
     import dask
     import dask.array as da
 
@@ -183,7 +196,7 @@ def _apply(grid: Grid, arrays: Sequence[Any], operator: str, order: int, mode: i
     blocks = []
     for c, x in enumerate(xs):
         x = x.astype(dtype).rechunk(chunks)
-        x = _with_ghosts(x, grid, exts, c if len(xs) > 1 else None)
+        x = _with_ghosts(x, grid, exts, c if len(xs) > 1 else component)
         merged = []
         for cs, e in zip(chunks, exts, strict=True):
             sizes = list(cs)
@@ -236,8 +249,12 @@ class DaskEngine:
 
     name = "dask"
 
-    def gradient(self, grid: Grid, data: Any, *, order: int) -> Any:
+    def gradient(self, grid: Grid, data: Any, *, order: int, out: Any = None) -> Any:
         """Orthonormal gradient components, stacked along a leading axis (lazy)."""
+        return deliver(self._gradient(grid, data, order), out)
+
+    @staticmethod
+    def _gradient(grid: Grid, data: Any, order: int) -> Any:
         import dask.array as da
 
         out = _apply(grid, [data], "gradient", order, MODE_COMPONENTS)
@@ -247,29 +264,45 @@ class DaskEngine:
             out = da.stack(comps)
         return out
 
-    def gradient_norm(self, grid: Grid, data: Any, *, order: int, ord: float) -> Any:
+    def gradient_norm(
+        self, grid: Grid, data: Any, *, order: int, ord: float, out: Any = None
+    ) -> Any:
         """Norm of the gradient components, fused per chunk (lazy)."""
-        out = _apply(grid, [data], "gradient", order, NORM_MODES[float(ord)])
+        result = _apply(grid, [data], "gradient", order, NORM_MODES[float(ord)])
         steps = fill_plan(grid, order)
         if steps:
-            comps = self.gradient(grid, data, order=order)
+            comps = self._gradient(grid, data, order)
             for step in steps:
                 at = (slice(None),) * step.axis + (step.index,)
                 row = comps[(slice(None),) + at]
-                out[at] = component_norm([row[c] for c in range(grid.ndim)], ord)
-        return out
+                result[at] = component_norm([row[c] for c in range(grid.ndim)], ord)
+        return deliver(result, out)
 
-    def divergence(self, grid: Grid, components: Sequence[Any], *, order: int) -> Any:
+    def divergence(
+        self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None
+    ) -> Any:
         """Divergence of orthonormal components (lazy)."""
-        out = _apply(grid, components, "divergence", order, MODE_SUM)
+        result = _apply(grid, components, "divergence", order, MODE_SUM)
         steps = fill_plan(grid, order)
-        return apply_fill(out, grid, steps) if steps else out
+        return deliver(apply_fill(result, grid, steps) if steps else result, out)
 
-    def laplacian(self, grid: Grid, data: Any, *, order: int) -> Any:
+    def laplacian(self, grid: Grid, data: Any, *, order: int, out: Any = None) -> Any:
         """Laplace-Beltrami operator (lazy)."""
-        out = _apply(grid, [data], "laplacian", order, MODE_SUM)
+        result = _apply(grid, [data], "laplacian", order, MODE_SUM)
         steps = fill_plan(grid, order)
-        return apply_fill(out, grid, steps) if steps else out
+        return deliver(apply_fill(result, grid, steps) if steps else result, out)
+
+    def curl(self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None) -> Any:
+        """Curl (lazy): the gradient kernel per component with that component's
+        ghosts, combined by :mod:`fieldgrad.engines.curl`."""
+        import dask.array as da
+
+        xs = [da.asarray(c) for c in components]
+
+        def derivs(j: int, q: int) -> Any:
+            return _apply(grid, [xs[j]], "gradient", q, MODE_COMPONENTS, component=j)
+
+        return deliver(curl(grid, xs, derivs, order), out)
 
 
 DASK_ENGINE = register_engine(DaskEngine(), auto=accepts)

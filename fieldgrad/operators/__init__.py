@@ -1,15 +1,19 @@
-"""Differential operators on fields: gradient, gradient norm, divergence, Laplacian."""
+"""Differential operators on fields: gradient, gradient norm, divergence, Laplacian, curl."""
 
 from typing import Any
 
+import numpy as np
+
 from ..discretization import check_ord, component_norm
+from ..engines.base import deliver
 from ..fields import ScalarField, VectorField
-from .differential import divergence, gradient, gradient_norm, laplacian
+from .._checks import check_out
+from .differential import curl, divergence, gradient, gradient_norm, laplacian
 from .interpolation import Interpolator, interpolate
 from .sparse import laplacian_matrix
 
 
-def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
+def vector_norm(field: VectorField, *, ord: Any = 2, out: Any = None) -> ScalarField:
     """Pointwise norm of a vector field's orthonormal components (ord 1, 2 or inf).
 
     Examples
@@ -20,13 +24,20 @@ def vector_norm(field: VectorField, *, ord: Any = 2) -> ScalarField:
     >>> v = fg.VectorField(grid, [3 * np.ones((2, 2)), 4 * np.ones((2, 2))])
     >>> float(vector_norm(v).data[0, 0]), float(vector_norm(v, ord=1).data[0, 0])
     (5.0, 7.0)
+    >>> buf = np.empty((2, 2))
+    >>> vector_norm(v, out=buf).data is buf
+    True
     """
+    ord = check_ord(ord)
+    out = check_out(out, field.grid.shape, np.empty(0, dtype=field.dtype).real.dtype)
     comps = [field.data[i] for i in range(field.grid.ndim)]
-    return ScalarField(field.grid, component_norm(comps, check_ord(ord)), units=field.units)
+    data = deliver(component_norm(comps, ord), out)
+    return ScalarField(field.grid, data, units=field.units)
 
 
 __all__ = [
     "Interpolator",
+    "curl",
     "divergence",
     "gradient",
     "gradient_norm",

@@ -1,4 +1,4 @@
-"""Gradient, gradient norm, divergence and Laplacian of fields on any grid.
+"""Gradient, gradient norm, divergence, Laplacian and curl of fields on any grid.
 
 Each operator validates its options, picks an engine (numpy, numba or dask;
 see :mod:`fieldgrad.engines`) and wraps the result in a field on the same
@@ -6,18 +6,26 @@ grid.  Gradient components are in the orthonormal basis of the grid's
 coordinates, so the norm is the Euclidean norm of the components.  Units
 follow: a field in ``U`` on a grid in ``L`` has a gradient, gradient norm and
 divergence in ``U / L`` and a Laplacian in ``U / L**2``.
+
+Every operator takes ``out=``, numpy's convention: a writeable numpy array of
+the result's shape and dtype into which the result is written; the returned
+field wraps that very array.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from .._checks import check_out
 from ..discretization import check_ord, check_order
 from ..engines import select_engine
+from ..engines.curl import curl_shape
 from ..fields import ScalarField, VectorField
 from ..units import per_length
 
-__all__ = ["gradient", "gradient_norm", "divergence", "laplacian"]
+__all__ = ["gradient", "gradient_norm", "divergence", "laplacian", "curl"]
 
 
 def _check_field(field: Any, cls: type, name: str = "field") -> None:
@@ -26,7 +34,14 @@ def _check_field(field: Any, cls: type, name: str = "field") -> None:
         raise TypeError(msg)
 
 
-def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -> VectorField:
+def _real(dtype: np.dtype) -> np.dtype:
+    """The dtype of a norm of values of ``dtype``."""
+    return np.empty(0, dtype=dtype).real.dtype
+
+
+def gradient(
+    field: ScalarField, *, order: int = 2, engine: str | None = None, out: Any = None
+) -> VectorField:
     """Gradient of a scalar field in the orthonormal basis of its grid.
 
     Parameters
@@ -37,6 +52,9 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
         Accuracy order of the finite differences.
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine; by default one is chosen from the data.
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result (shape ``(ndim,) + grid.shape``, the field's dtype);
+        the returned field wraps it.
 
     Returns
     -------
@@ -55,7 +73,10 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
     """
     _check_field(field, ScalarField)
     order = check_order(order)
-    comps = select_engine(engine, field.data).gradient(field.grid, field.data, order=order)
+    out = check_out(out, (field.grid.ndim,) + field.grid.shape, field.dtype)
+    comps = select_engine(engine, field.data).gradient(
+        field.grid, field.data, order=order, out=out
+    )
     name = f"grad {field.name}" if field.name else None
     return VectorField(
         field.grid, comps, name=name, units=per_length(field.units, field.grid.units)
@@ -63,7 +84,12 @@ def gradient(field: ScalarField, *, order: int = 2, engine: str | None = None) -
 
 
 def gradient_norm(
-    field: ScalarField, *, ord: Any = 2, order: int = 2, engine: str | None = None
+    field: ScalarField,
+    *,
+    ord: Any = 2,
+    order: int = 2,
+    engine: str | None = None,
+    out: Any = None,
 ) -> ScalarField:
     """The gradient norm ("steepness") of a scalar field.
 
@@ -78,6 +104,9 @@ def gradient_norm(
         Accuracy order.
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine.
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result (shape ``grid.shape``, the field's dtype, real);
+        the returned field wraps it.
 
     Examples
     --------
@@ -89,18 +118,37 @@ def gradient_norm(
     >>> r = grid.coords["r"][:, None]
     >>> bool(np.abs(n.data - 4 * r**3).max() < 1e-3)
     True
+    >>> buf = np.empty(grid.shape)
+    >>> fg.gradient_norm(T, order=4, out=buf).data is buf
+    True
     """
     _check_field(field, ScalarField)
     order, ord = check_order(order), check_ord(ord)
+    out = check_out(out, field.grid.shape, _real(field.dtype))
     data = select_engine(engine, field.data).gradient_norm(
-        field.grid, field.data, order=order, ord=ord
+        field.grid, field.data, order=order, ord=ord, out=out
     )
     name = f"|grad {field.name}|" if field.name else None
     return ScalarField(field.grid, data, name=name, units=per_length(field.units, field.grid.units))
 
 
-def divergence(field: VectorField, *, order: int = 2, engine: str | None = None) -> ScalarField:
+def divergence(
+    field: VectorField, *, order: int = 2, engine: str | None = None, out: Any = None
+) -> ScalarField:
     """Divergence of a vector field given by its orthonormal components.
+
+    Parameters
+    ----------
+    field : VectorField
+        The field.
+    order : {2, 4}, keyword-only
+        Accuracy order.
+    engine : {None, "numpy", "numba", "dask"}, keyword-only
+        Force an engine.
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result (shape ``grid.shape``, the field's dtype);
+        the returned field wraps it.
+
 
     Examples
     --------
@@ -114,13 +162,29 @@ def divergence(field: VectorField, *, order: int = 2, engine: str | None = None)
     """
     _check_field(field, VectorField)
     order = check_order(order)
+    out = check_out(out, field.grid.shape, field.dtype)
     comps = [field.data[i] for i in range(field.grid.ndim)]
-    data = select_engine(engine, field.data).divergence(field.grid, comps, order=order)
+    data = select_engine(engine, field.data).divergence(field.grid, comps, order=order, out=out)
     return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units))
 
 
-def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) -> ScalarField:
+def laplacian(
+    field: ScalarField, *, order: int = 2, engine: str | None = None, out: Any = None
+) -> ScalarField:
     """Laplacian (Laplace-Beltrami operator on the sphere surface) of a scalar field.
+
+    Parameters
+    ----------
+    field : ScalarField
+        The field.
+    order : {2, 4}, keyword-only
+        Accuracy order.
+    engine : {None, "numpy", "numba", "dask"}, keyword-only
+        Force an engine.
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result (shape ``grid.shape``, the field's dtype);
+        the returned field wraps it.
+
 
     Examples
     --------
@@ -134,5 +198,65 @@ def laplacian(field: ScalarField, *, order: int = 2, engine: str | None = None) 
     """
     _check_field(field, ScalarField)
     order = check_order(order)
-    data = select_engine(engine, field.data).laplacian(field.grid, field.data, order=order)
+    out = check_out(out, field.grid.shape, field.dtype)
+    data = select_engine(engine, field.data).laplacian(
+        field.grid, field.data, order=order, out=out
+    )
     return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units, 2))
+
+
+def curl(
+    field: VectorField, *, order: int = 2, engine: str | None = None, out: Any = None
+) -> ScalarField | VectorField:
+    """Curl of a vector field given by its orthonormal components.
+
+    On a 3-D grid the curl is a vector field, ``(curl v)_k = (1/(h_i h_j))
+    [d_i(h_j v_j) - d_j(h_i v_i)]`` for ``(i, j, k)`` cyclic.  On a 2-D grid it
+    is the scalar vorticity ``(1/(h_1 h_2)) [d_1(h_2 v_2) - d_2(h_1 v_1)]``
+    (on the sphere surface: the radial component, with the surface metric).
+    On the axisymmetric ``(r, z)`` section of a cylinder it is the azimuthal
+    vorticity of the meridional flow, ``(curl v)_theta = d_z v_r - d_r v_z``.
+    Across r = 0 and the poles the stencils continue on the far side (the
+    components with their signs there); values exactly on an axis or pole
+    are the limits from both sides.
+
+    Parameters
+    ----------
+    field : VectorField
+        The field, on a 2-D or 3-D grid.
+    order : {2, 4}, keyword-only
+        Accuracy order.
+    engine : {None, "numpy", "numba", "dask"}, keyword-only
+        Force an engine.
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result (shape ``grid.shape`` in 2-D, ``(3,) + grid.shape`` in 3-D, the field's dtype);
+        the returned field wraps it.
+
+    Returns
+    -------
+    ScalarField or VectorField
+        In units of the field's per length unit.
+
+    Examples
+    --------
+    Rigid rotation ``v = omega r e_theta`` has vorticity ``2 omega`` everywhere,
+    the centre included:
+
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> grid = fg.PolarGrid(radius=(0, 1), shape=(16, 32))
+    >>> r = grid.mesh()[0]
+    >>> v = fg.VectorField(grid, [0 * r, 3.0 * r])
+    >>> bool(np.allclose(fg.curl(v).data, 6.0))
+    True
+    """
+    _check_field(field, VectorField)
+    order = check_order(order)
+    out = check_out(out, curl_shape(field.grid), field.dtype)
+    comps = [field.data[i] for i in range(field.grid.ndim)]
+    data = select_engine(engine, field.data).curl(field.grid, comps, order=order, out=out)
+    units = per_length(field.units, field.grid.units)
+    name = f"curl {field.name}" if field.name else None
+    if field.grid.ndim == 2:
+        return ScalarField(field.grid, data, name=name, units=units)
+    return VectorField(field.grid, data, name=name, units=units)
