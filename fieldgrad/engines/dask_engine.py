@@ -7,8 +7,9 @@ the edges of the grid, what lies beyond them.  ``map_overlap``'s built-in
 boundaries cannot say "the far side of the axis, half a turn round", so the
 ghost layers are built lazily from the grid's own description (periodic
 copies; rolled, flipped and sign-changed slices across an axis or pole) and
-joined to the array before the halos are exchanged with
-:func:`dask.array.overlap.overlap`.  Each chunk then runs the serial kernel
+joined to the array before the halos are exchanged.  The exchange copies the
+thin faces a chunk's neighbours need (dask's own overlap hands on views,
+which keep whole input chunks alive until every neighbour has run).  Each chunk then runs the serial kernel
 on a block that holds everything it reads, with the stencil tables moved to
 the block's own indices, so the numbers are those of the in-memory engines.
 
@@ -95,26 +96,61 @@ class _Layout:
     depth: tuple[int, ...]
 
 
-def _block(*args: Any, layout: _Layout, block_id: tuple[int, ...]) -> np.ndarray:
+def _face(chunk: np.ndarray, axis: int, upper: bool, depth: int) -> np.ndarray:
+    """A copy of the ``depth`` outermost layers of ``chunk`` along ``axis``.
+
+    A copy, not a view: a view would keep the whole chunk in memory until the
+    neighbour that needs the layers has run.
+    """
+    index: list[slice] = [slice(None)] * chunk.ndim
+    index[axis] = slice(chunk.shape[axis] - depth, None) if upper else slice(0, depth)
+    return np.array(chunk[tuple(index)], order="C")
+
+
+def _with_halo(center: np.ndarray, faces: Sequence[np.ndarray | None]) -> np.ndarray:
+    """``center`` joined to its neighbours' faces (``faces[2 a + side]``, None if absent).
+
+    Stencils run along one axis at a time, so the corners of the block are
+    never read (they are left zero).
+    """
+    lo = [0 if f is None else f.shape[a] for a, f in enumerate(faces[0::2])]
+    hi = [0 if f is None else f.shape[a] for a, f in enumerate(faces[1::2])]
+    shape = tuple(n + a + b for n, a, b in zip(center.shape, lo, hi, strict=True))
+    box = np.zeros(shape, dtype=center.dtype)
+    inner = tuple(slice(a, a + n) for a, n in zip(lo, center.shape, strict=True))
+    box[inner] = center
+    for k, face in enumerate(faces):
+        if face is None:
+            continue
+        axis, upper = divmod(k, 2)
+        index = list(inner)
+        start = lo[axis] + center.shape[axis] if upper else 0
+        index[axis] = slice(start, start + face.shape[axis])
+        box[tuple(index)] = face
+    return box
+
+
+def _block(
+    layout: _Layout, tables: KernelTables, block_id: tuple[int, ...], *parts: Any
+) -> np.ndarray:
     """One output chunk: the serial kernel on input blocks holding ghosts and halos.
 
-    ``args`` are the input blocks, then the kernel tables.
+    ``parts`` are, per input array, its chunk and its neighbours' faces.
     """
     from .kernels import run_kernel
 
-    *blocks, tables = args
     ndim = len(layout.starts)
     pad = VIEW_NDIM - ndim
     ioff = np.zeros(VIEW_NDIM, dtype=np.intp)
     begin = np.zeros(VIEW_NDIM, dtype=np.intp)
     lo, hi = [], []
-    for a, k in enumerate(block_id[-ndim:]):
+    for a, k in enumerate(block_id):
         b0 = layout.starts[a][k]
         lo.append(b0)
         hi.append(b0 + layout.sizes[a][k])
         begin[a + pad] = 0 if k == 0 else b0 + layout.lows[a] - layout.depth[a]
         ioff[a + pad] = layout.lows[a] - begin[a + pad]
-    inputs = tuple(np.ascontiguousarray(b) for b in blocks)
+    inputs = tuple(_with_halo(center, faces) for center, faces in parts)
     out = np.empty(
         (layout.ncomp,) + tuple(h - s for s, h in zip(lo, hi, strict=True)), inputs[0].dtype
     )
@@ -124,6 +160,48 @@ def _block(*args: Any, layout: _Layout, block_id: tuple[int, ...]) -> np.ndarray
         tables, inputs, out, layout.mode, lo=tuple(lo), hi=tuple(hi), block=block, parallel=False
     )
     return out if layout.mode == MODE_COMPONENTS else out[0]
+
+
+def _halo_map(
+    xs: Sequence[Any], layout: _Layout, tables: KernelTables, dtype: np.dtype, chunks: tuple
+) -> Any:
+    """The kernel over every chunk of ``xs`` with halos of ``layout.depth``, lazily.
+
+    Each chunk gets copies of its neighbours' faces (never views of whole
+    chunks, and no corners), so an input chunk can be freed as soon as its
+    own block and its faces are done.
+    """
+    import dask.array as da
+    from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph
+
+    token = tokenize(*[x.name for x in xs], layout, tables)
+    name = f"fieldgrad-{token}"
+    face_name = f"fieldgrad-face-{token}"
+    tables_key = f"fieldgrad-tables-{token}"
+    numblocks = xs[0].numblocks
+    lead = (0,) if layout.mode == MODE_COMPONENTS else ()
+    dsk: dict[Any, Any] = {tables_key: tables}
+    for b in np.ndindex(*numblocks):
+        parts = []
+        for i, x in enumerate(xs):
+            faces: list[Any] = []
+            for a in range(len(b)):
+                for upper, step in ((False, -1), (True, 1)):
+                    nb = list(b)
+                    nb[a] += step
+                    if not 0 <= nb[a] < numblocks[a]:
+                        faces.append(None)
+                        continue
+                    key = (face_name, i, a, int(upper), *b)
+                    # the neighbour's face that touches this block
+                    dsk[key] = (_face, (x.name, *nb), a, not upper, layout.depth[a])
+                    faces.append(key)
+            parts.append((tuple, [(x.name, *b), (list, faces)]))
+        dsk[(name, *lead, *b)] = (_block, layout, tables_key, tuple(b), *parts)
+    graph = HighLevelGraph.from_collections(name, dsk, dependencies=list(xs))
+    out_chunks = (((layout.ncomp,),) if lead else ()) + tuple(chunks)
+    return da.Array(graph, name, out_chunks, dtype=dtype)
 
 
 def _ghosts(x: Any, grid: Grid, axis: int, sources: np.ndarray, edge: Any, component: Any) -> Any:
@@ -180,7 +258,6 @@ def _apply(
     Several arrays are the components of a vector; one array is a scalar, or
     vector ``component`` (its ghosts across a mirror take that component's sign).
     """
-    import dask
     import dask.array as da
 
     xs = [da.asarray(x) for x in arrays]
@@ -203,11 +280,7 @@ def _apply(
             sizes[0] += e.lo
             sizes[-1] += e.hi
             merged.append(tuple(sizes))
-        x = x.rechunk(tuple(merged))
-        depths = dict(enumerate(depth))
-        blocks.append(
-            da.overlap.overlap(x, depths, {a: "none" for a in depths}, allow_rechunk=False)
-        )
+        blocks.append(x.rechunk(tuple(merged)))
     layout = _Layout(
         mode=mode,
         ncomp=grid.ndim if mode == MODE_COMPONENTS else 1,
@@ -216,18 +289,7 @@ def _apply(
         lows=tuple(e.lo for e in exts),
         depth=depth,
     )
-    lead = ((layout.ncomp,),) if mode == MODE_COMPONENTS else ()
-    out_ndim = grid.ndim + len(lead)
-    return da.map_blocks(
-        _block,
-        *blocks,
-        dask.delayed(tables, pure=True),
-        layout=layout,
-        dtype=dtype,
-        chunks=lead + chunks,
-        new_axis=[0] if lead else None,
-        meta=np.empty((0,) * out_ndim, dtype=dtype),
-    )
+    return _halo_map(blocks, layout, tables, dtype, chunks)
 
 
 class DaskEngine:
