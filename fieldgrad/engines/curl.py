@@ -22,14 +22,40 @@ v_z``: the component along ``e_theta = e_z x e_r``, so the sign of the plain
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..discretization import apply_fill, fill_plan, metric_order, scale_log_derivatives
+from ..discretization import (
+    AxisExtension,
+    apply_fill,
+    fill_plan,
+    metric_order,
+    per_grid,
+    scale_log_derivatives,
+)
 from ..grids.base import Grid, Mirror
+from .tables import (
+    LOWER,
+    UPPER,
+    VIEW_NDIM,
+    KernelTables,
+    axis_stencil,
+    merged_stencil,
+    tables_from_stencils,
+)
 
-__all__ = ["CURL_PAIRS", "PLANE_NORMAL_SIGN", "curl", "curl_from_derivatives", "curl_shape"]
+__all__ = [
+    "CURL_PAIRS",
+    "PLANE_NORMAL_SIGN",
+    "CurlTables",
+    "curl",
+    "curl_fill_component",
+    "curl_from_derivatives",
+    "curl_shape",
+    "curl_tables",
+]
 
 #: The pairs ``(i, j)`` of each curl component, ``(i, j, k)`` cyclic; 2-D: one scalar.
 CURL_PAIRS = {2: ((0, 1),), 3: ((1, 2), (2, 0), (0, 1))}
@@ -54,6 +80,21 @@ def curl_shape(grid: Grid) -> tuple[int, ...]:
         msg = f"curl needs a field on a 2-D or 3-D grid, got a {grid.ndim}-D grid"
         raise ValueError(msg)
     return grid.shape if grid.ndim == 2 else (3,) + grid.shape
+
+
+def curl_fill_component(grid: Grid, k: int) -> int | None:
+    """The component whose signs across mirrors curl component ``k`` shares (for fills).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.curl import curl_fill_component
+    >>> curl_fill_component(fg.PolarGrid(radius=(0, 1), shape=(4, 8)), 0) is None  # even at r = 0
+    True
+    >>> curl_fill_component(fg.CylindricalGrid(radius=(0, 1), z=(0, 1), shape=(4, 4)), 0)
+    0
+    """
+    return k if grid.ndim == 3 else _parity_component(grid)
 
 
 def _parity_component(grid: Grid) -> int | None:
@@ -132,7 +173,7 @@ def curl_from_derivatives(
                     total = total + term if s > 0 else total - term
             if sign != 1.0:
                 total = -total
-        component = k if grid.ndim == 3 else _parity_component(grid)
+        component = curl_fill_component(grid, k)
         out.append(apply_fill(total, grid, steps, component=component) if steps else total)
     return out
 
@@ -162,3 +203,72 @@ def curl(grid: Grid, components: Sequence[Any], derivatives: Derivatives, order:
     import dask.array as da
 
     return da.stack(parts)
+
+
+class CurlTables(NamedTuple):
+    """Kernel tables of one curl component, summed over axes (``MODE_SUM``).
+
+    ``inputs[a]`` is the vector component differentiated along grid axis
+    ``a``; ``exts`` are the axes' ghost extensions (for chunked engines).
+    """
+
+    tables: KernelTables
+    inputs: tuple[int, ...]
+    exts: tuple[AxisExtension, ...]
+
+
+@per_grid
+def curl_tables(grid: Grid, order: int, dtype: str, k: int) -> CurlTables:
+    """Tables computing curl component ``k`` in one pass of the kernel.
+
+    Along axis ``i`` the kernel differentiates ``v_j`` with the row
+    ``(1/h_i)(d_i + d_i log h_j)``, along axis ``j`` it differentiates ``v_i``
+    with minus ``(1/h_j)(d_j + d_j log h_i)``, and nothing along axis ``k``;
+    taps seen through a mirror take the sign of the component they read.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.curl import curl_tables
+    >>> t = curl_tables(fg.PolarGrid(radius=(0, 1), shape=(8, 16)), 2, "float64", 0)
+    >>> t.inputs                             # d_r v_theta and d_theta v_r
+    (1, 0)
+    """
+    curl_shape(grid)
+    q = metric_order(grid, order)
+    i, j = CURL_PAIRS[grid.ndim][k]
+    logs = scale_log_derivatives(grid)
+    stencils = []
+    inputs = []
+    for a in range(grid.ndim):
+        if a in (i, j):
+            partner = j if a == i else i
+            log = logs.get((partner, a))
+            parts: list[tuple[int, int, np.ndarray | None]] = [(1, q, None)]
+            if log is not None:
+                parts.append((0, q, np.ravel(log)))
+            stencils.append(merged_stencil(grid, a, parts))
+            inputs.append(partner)
+        else:
+            stencils.append(axis_stencil(grid, a, "gradient", q))
+            inputs.append(i)
+    tables = tables_from_stencils(grid, stencils, "gradient", dtype)
+    off = VIEW_NDIM - grid.ndim
+    sign = PLANE_NORMAL_SIGN.get(tuple(grid.axes), 1.0) if grid.ndim == 2 else 1.0
+    weights = tables.weights.copy()
+    weights[i + off] *= sign
+    weights[j + off] *= -sign
+    counts = tables.counts.copy()
+    fast, fast_ghosts = tables.fast.copy(), tables.fast_ghosts.copy()
+    signs = np.ones_like(tables.signs)
+    for a in range(grid.ndim):
+        if a not in (i, j):  # nothing along axis k
+            counts[a + off] = 0
+            fast[a + off, :3] = fast_ghosts[a + off, :3] = 0
+        for mid, edge in zip((LOWER, UPPER), grid.edges(a), strict=True):
+            if isinstance(edge, Mirror):
+                signs[a + off, mid] = edge.signs[inputs[a]]
+    tables = replace(
+        tables, weights=weights, counts=counts, fast=fast, fast_ghosts=fast_ghosts, signs=signs
+    )
+    return CurlTables(tables, tuple(inputs), tuple(st.ext for st in stencils))

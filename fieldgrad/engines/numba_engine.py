@@ -23,9 +23,9 @@ import numpy as np
 from ..discretization import apply_fill, component_norm, fill_plan, fill_rows
 from ..grids.base import Grid
 from .base import deliver, register_engine
-from .curl import curl
+from .curl import curl_fill_component, curl_shape, curl_tables
 from .numpy_engine import NUMPY_ENGINE
-from .tables import MODE_COMPONENTS, MODE_SUM, NORM_MODES, kernel_tables, signed_tables
+from .tables import MODE_COMPONENTS, MODE_SUM, NORM_MODES, kernel_tables
 
 __all__ = ["NumbaEngine", "KERNEL_DTYPES", "accepts"]
 
@@ -131,23 +131,20 @@ class NumbaEngine:
         order: int,
         out: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Curl: the gradient kernel on each component (with that component's signs
-        across mirrors), combined by :mod:`fieldgrad.engines.curl`.
-
-        Not fused: it holds the ``ndim`` derivatives of one component at a time.
-        """
+        """Curl, one pass of the kernel per curl component (:func:`curl_tables`)."""
         inputs = _inputs(components)
         if inputs is None:
             return NUMPY_ENGINE.curl(grid, components, order=order, out=out)
         dtype = inputs[0].dtype
-
-        def derivs(j: int, q: int) -> np.ndarray:
-            tables = signed_tables(grid, q, dtype.name, j)
-            target = np.empty((grid.ndim,) + grid.shape, dtype=dtype)
-            _kernels().run_kernel(tables, (inputs[j],) * grid.ndim, target, MODE_COMPONENTS)
-            return target
-
-        return deliver(curl(grid, inputs, derivs, order), out)
+        result = _target(out, curl_shape(grid), dtype)
+        slabs = result[np.newaxis, np.newaxis] if grid.ndim == 2 else result[:, np.newaxis]
+        steps = fill_plan(grid, order)
+        for k, slab in enumerate(slabs):
+            t = curl_tables(grid, order, dtype.name, k)
+            _kernels().run_kernel(t.tables, tuple(inputs[c] for c in t.inputs), slab, MODE_SUM)
+            if steps:
+                apply_fill(slab[0], grid, steps, component=curl_fill_component(grid, k))
+        return deliver(result, out)
 
     @staticmethod
     def _sum(
