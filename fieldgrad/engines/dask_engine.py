@@ -21,6 +21,7 @@ as well as with the threaded scheduler.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from ..discretization import AxisExtension, apply_fill, component_norm, fill_pla
 from ..grids.base import Grid, Mirror
 from .base import deliver, register_engine
 from .curl import curl
+from .halo import halo_map
 from .numba_engine import KERNEL_DTYPES
 from .tables import (
     MODE_COMPONENTS,
@@ -86,122 +88,38 @@ def halo_chunks(chunks: Sequence[int], depth: int) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where each output chunk lies, and where its input block starts."""
+    """What the kernel writes (mode, components) and the ghosts below each axis."""
 
     mode: int
     ncomp: int
-    starts: tuple[tuple[int, ...], ...]
-    sizes: tuple[tuple[int, ...], ...]
     lows: tuple[int, ...]
-    depth: tuple[int, ...]
 
 
-def _face(chunk: np.ndarray, axis: int, upper: bool, depth: int) -> np.ndarray:
-    """A copy of the ``depth`` outermost layers of ``chunk`` along ``axis``.
-
-    A copy, not a view: a view would keep the whole chunk in memory until the
-    neighbour that needs the layers has run.
-    """
-    index: list[slice] = [slice(None)] * chunk.ndim
-    index[axis] = slice(chunk.shape[axis] - depth, None) if upper else slice(0, depth)
-    return np.array(chunk[tuple(index)], order="C")
-
-
-def _with_halo(center: np.ndarray, faces: Sequence[np.ndarray | None]) -> np.ndarray:
-    """``center`` joined to its neighbours' faces (``faces[2 a + side]``, None if absent).
-
-    Stencils run along one axis at a time, so the corners of the block are
-    never read (they are left zero).
-    """
-    lo = [0 if f is None else f.shape[a] for a, f in enumerate(faces[0::2])]
-    hi = [0 if f is None else f.shape[a] for a, f in enumerate(faces[1::2])]
-    shape = tuple(n + a + b for n, a, b in zip(center.shape, lo, hi, strict=True))
-    box = np.zeros(shape, dtype=center.dtype)
-    inner = tuple(slice(a, a + n) for a, n in zip(lo, center.shape, strict=True))
-    box[inner] = center
-    for k, face in enumerate(faces):
-        if face is None:
-            continue
-        axis, upper = divmod(k, 2)
-        index = list(inner)
-        start = lo[axis] + center.shape[axis] if upper else 0
-        index[axis] = slice(start, start + face.shape[axis])
-        box[tuple(index)] = face
-    return box
-
-
-def _block(
-    layout: _Layout, tables: KernelTables, block_id: tuple[int, ...], *parts: Any
+def _run_part(
+    boxes: list[np.ndarray],
+    begin: tuple[int, ...],
+    out_ranges: tuple[tuple[int, int], ...],
+    tables: KernelTables,
+    *,
+    layout: _Layout,
 ) -> np.ndarray:
-    """One output chunk: the serial kernel on input blocks holding ghosts and halos.
-
-    ``parts`` are, per input array, its chunk and its neighbours' faces.
-    """
+    """One output part: the serial kernel on input boxes that hold everything it reads."""
     from .kernels import run_kernel
 
-    ndim = len(layout.starts)
+    ndim = len(begin)
     pad = VIEW_NDIM - ndim
+    start = np.zeros(VIEW_NDIM, dtype=np.intp)
+    start[pad:] = begin
     ioff = np.zeros(VIEW_NDIM, dtype=np.intp)
-    begin = np.zeros(VIEW_NDIM, dtype=np.intp)
-    lo, hi = [], []
-    for a, k in enumerate(block_id):
-        b0 = layout.starts[a][k]
-        lo.append(b0)
-        hi.append(b0 + layout.sizes[a][k])
-        begin[a + pad] = 0 if k == 0 else b0 + layout.lows[a] - layout.depth[a]
-        ioff[a + pad] = layout.lows[a] - begin[a + pad]
-    inputs = tuple(_with_halo(center, faces) for center, faces in parts)
+    ioff[pad:] = np.asarray(layout.lows) - np.asarray(begin)
+    lo = tuple(r0 - low for (r0, _), low in zip(out_ranges, layout.lows, strict=True))
+    hi = tuple(r1 - low for (_, r1), low in zip(out_ranges, layout.lows, strict=True))
     out = np.empty(
-        (layout.ncomp,) + tuple(h - s for s, h in zip(lo, hi, strict=True)), inputs[0].dtype
+        (layout.ncomp,) + tuple(h - s for s, h in zip(lo, hi, strict=True)), boxes[0].dtype
     )
-    sources = tables.columns - begin[:, None, None]
-    block = (ioff, sources, tables.fast_ghosts)
-    run_kernel(
-        tables, inputs, out, layout.mode, lo=tuple(lo), hi=tuple(hi), block=block, parallel=False
-    )
+    block = (ioff, tables.columns - start[:, None, None], tables.fast_ghosts)
+    run_kernel(tables, tuple(boxes), out, layout.mode, lo=lo, hi=hi, block=block, parallel=False)
     return out if layout.mode == MODE_COMPONENTS else out[0]
-
-
-def _halo_map(
-    xs: Sequence[Any], layout: _Layout, tables: KernelTables, dtype: np.dtype, chunks: tuple
-) -> Any:
-    """The kernel over every chunk of ``xs`` with halos of ``layout.depth``, lazily.
-
-    Each chunk gets copies of its neighbours' faces (never views of whole
-    chunks, and no corners), so an input chunk can be freed as soon as its
-    own block and its faces are done.
-    """
-    import dask.array as da
-    from dask.base import tokenize
-    from dask.highlevelgraph import HighLevelGraph
-
-    token = tokenize(*[x.name for x in xs], layout, tables)
-    name = f"fieldgrad-{token}"
-    face_name = f"fieldgrad-face-{token}"
-    tables_key = f"fieldgrad-tables-{token}"
-    numblocks = xs[0].numblocks
-    lead = (0,) if layout.mode == MODE_COMPONENTS else ()
-    dsk: dict[Any, Any] = {tables_key: tables}
-    for b in np.ndindex(*numblocks):
-        parts = []
-        for i, x in enumerate(xs):
-            faces: list[Any] = []
-            for a in range(len(b)):
-                for upper, step in ((False, -1), (True, 1)):
-                    nb = list(b)
-                    nb[a] += step
-                    if not 0 <= nb[a] < numblocks[a]:
-                        faces.append(None)
-                        continue
-                    key = (face_name, i, a, int(upper), *b)
-                    # the neighbour's face that touches this block
-                    dsk[key] = (_face, (x.name, *nb), a, not upper, layout.depth[a])
-                    faces.append(key)
-            parts.append((tuple, [(x.name, *b), (list, faces)]))
-        dsk[(name, *lead, *b)] = (_block, layout, tables_key, tuple(b), *parts)
-    graph = HighLevelGraph.from_collections(name, dsk, dependencies=list(xs))
-    out_chunks = (((layout.ncomp,),) if lead else ()) + tuple(chunks)
-    return da.Array(graph, name, out_chunks, dtype=dtype)
 
 
 def _ghosts(x: Any, grid: Grid, axis: int, sources: np.ndarray, edge: Any, component: Any) -> Any:
@@ -259,6 +177,7 @@ def _apply(
     vector ``component`` (its ghosts across a mirror take that component's sign).
     """
     import dask.array as da
+    from dask.base import tokenize
 
     xs = [da.asarray(x) for x in arrays]
     dtype = np.result_type(*xs)
@@ -282,14 +201,20 @@ def _apply(
             merged.append(tuple(sizes))
         blocks.append(x.rechunk(tuple(merged)))
     layout = _Layout(
-        mode=mode,
-        ncomp=grid.ndim if mode == MODE_COMPONENTS else 1,
-        starts=tuple(tuple(int(s) for s in np.cumsum((0,) + c[:-1])) for c in chunks),
-        sizes=chunks,
-        lows=tuple(e.lo for e in exts),
-        depth=depth,
+        mode=mode, ncomp=grid.ndim if mode == MODE_COMPONENTS else 1, lows=tuple(e.lo for e in exts)
     )
-    return _halo_map(blocks, layout, tables, dtype, chunks)
+    token = tokenize(*[x.name for x in blocks], layout, tables)
+    return halo_map(
+        blocks,
+        lows=layout.lows,
+        sizes=grid.shape,
+        depth=depth,
+        run=functools.partial(_run_part, layout=layout),
+        tables=tables,
+        ncomp=layout.ncomp if mode == MODE_COMPONENTS else None,
+        dtype=dtype,
+        name=f"fieldgrad-{operator}-{token}",
+    )
 
 
 class DaskEngine:

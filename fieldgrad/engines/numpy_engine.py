@@ -93,7 +93,10 @@ class NumpyEngine:
         """
         h = grid.scale_factors()
         return [
-            _divide(axis_derivative(data, grid, i, order=order, component=component), h[i].astype(data.dtype))
+            _divide(
+                axis_derivative(data, grid, i, order=order, component=component),
+                h[i].astype(data.dtype),
+            )
             for i in range(grid.ndim)
         ]
 
@@ -114,7 +117,12 @@ class NumpyEngine:
         return deliver(component_norm(self.gradient(grid, data, order=order), ord), out)
 
     def curl(
-        self, grid: Grid, components: Sequence[np.ndarray], *, order: int, out: np.ndarray | None = None
+        self,
+        grid: Grid,
+        components: Sequence[np.ndarray],
+        *,
+        order: int,
+        out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Curl of orthonormal components (see :mod:`fieldgrad.engines.curl`)."""
 
@@ -124,7 +132,12 @@ class NumpyEngine:
         return deliver(curl(grid, components, derivs, order), out)
 
     def divergence(
-        self, grid: Grid, components: Sequence[np.ndarray], *, order: int, out: np.ndarray | None = None
+        self,
+        grid: Grid,
+        components: Sequence[np.ndarray],
+        *,
+        order: int,
+        out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Divergence ``sum_i (1/h_i)(d_i v_i + v_i d_i log(J/h_i))``."""
         q = metric_order(grid, order)
