@@ -60,7 +60,7 @@ __all__ = [
 #: The pairs ``(i, j)`` of each curl component, ``(i, j, k)`` cyclic; 2-D: one scalar.
 CURL_PAIRS = {2: ((0, 1),), 3: ((1, 2), (2, 0), (0, 1))}
 #: Sign of the reported 2-D curl relative to ``e_1 x e_2``, by the grid's axis names.
-PLANE_NORMAL_SIGN = {("r", "z"): -1.0}
+PLANE_NORMAL_SIGN: dict[tuple[str, ...], float] = {("r", "z"): -1.0}
 
 #: ``derivatives(component, stencil_order) -> [(1/h_i) d_i v_component for every axis i]``.
 Derivatives = Callable[[int, int], Sequence[Any]]

@@ -7,11 +7,15 @@ the edges of the grid, what lies beyond them.  ``map_overlap``'s built-in
 boundaries cannot say "the far side of the axis, half a turn round", so the
 ghost layers are built lazily from the grid's own description (periodic
 copies; rolled, flipped and sign-changed slices across an axis or pole) and
-joined to the array before the halos are exchanged.  The exchange copies the
-thin faces a chunk's neighbours need (dask's own overlap hands on views,
-which keep whole input chunks alive until every neighbour has run).  Each chunk then runs the serial kernel
-on a block that holds everything it reads, with the stencil tables moved to
-the block's own indices, so the numbers are those of the in-memory engines.
+joined to the array before the halos are exchanged by
+:func:`~fieldgrad.engines.halo.halo_map`: each chunk's output is cut into an
+interior, which needs the chunk alone, and thin boundary parts, which read
+copies of the chunk's outer layers and of its neighbours' faces, so an input
+chunk is freed early (dask's own overlap hands on views, which keep whole
+input chunks alive until every neighbour has run).  Each part runs the
+serial kernel on a box that holds everything it reads, with the stencil
+tables moved to the box's own indices, so the numbers are those of the
+in-memory engines.
 
 Chunks smaller than the halo are merged with their neighbours first.  Values
 exactly on an axis or pole are filled lazily from the few rows involved.

@@ -120,8 +120,9 @@ def halo_map(
 
     ``run(boxes, begin, out, tables)`` returns the output of one part over the
     ``E`` ranges ``out``, whose input boxes start at ``E`` indices ``begin``;
-    ``ncomp`` is the leading component axis of the output (None for none).  Returns the dask array of
-    the output over the grid (``sizes`` points per axis).
+    ``ncomp`` is the leading component axis of the output (None for none).
+    Returns the dask array of the output over the grid (``sizes`` points per
+    axis).
     """
     import dask.array as da
     from dask.highlevelgraph import HighLevelGraph
@@ -147,7 +148,8 @@ def halo_map(
                         part.need[0], chunk_range[a][1])  # fmt: skip
                     index = [slice(None)] * ndim
                     index[a] = _sl(r, chunk_range[a][0])
-                    dsk[(f"{name}-slab", i, a, kind, *b)] = (_take, own, tuple(index))
+                    slab_key = (f"{name}-slab", i, a, kind, *b)
+                    dsk[slab_key] = (_take, own, tuple(index))
                 for side, step in ((LOWER, -1), (UPPER, 1)):
                     nb = list(b)
                     nb[a] += step
@@ -158,7 +160,8 @@ def halo_map(
                     index[a] = (
                         slice(nb1 - nb0 - depth[a], None) if side == LOWER else slice(0, depth[a])
                     )
-                    dsk[(f"{name}-face", i, a, side, *b)] = (_take, (x.name, *nb), tuple(index))
+                    face_key = (f"{name}-face", i, a, side, *b)
+                    dsk[face_key] = (_take, (x.name, *nb), tuple(index))
         for choice in np.ndindex(*[len(plans[a][b[a]]) for a in range(ndim)]):
             parts = [plans[a][b[a]][c] for a, c in enumerate(choice)]
             need = [p.need for p in parts]

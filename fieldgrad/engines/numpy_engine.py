@@ -104,17 +104,20 @@ class NumpyEngine:
         self, grid: Grid, data: np.ndarray, *, order: int, out: np.ndarray | None = None
     ) -> list[np.ndarray] | np.ndarray:
         """Orthonormal gradient components ``(1/h_i) d_i f``."""
-        comps = [
+        comps = self._components(grid, data, order)
+        return comps if out is None else deliver(np.stack(comps), out)
+
+    def _components(self, grid: Grid, data: np.ndarray, order: int) -> list[np.ndarray]:
+        return [
             fill_axis_points(g, grid, order, component=i)
             for i, g in enumerate(self.derivatives(grid, data, order=order))
         ]
-        return comps if out is None else deliver(np.stack(comps), out)
 
     def gradient_norm(
         self, grid: Grid, data: np.ndarray, *, order: int, ord: float, out: np.ndarray | None = None
     ) -> np.ndarray:
         """Norm of the gradient components."""
-        return deliver(component_norm(self.gradient(grid, data, order=order), ord), out)
+        return deliver(component_norm(self._components(grid, data, order), ord), out)
 
     def curl(
         self,

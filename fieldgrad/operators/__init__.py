@@ -4,10 +4,10 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_out
 from ..discretization import check_ord, component_norm
 from ..engines.base import deliver
 from ..fields import ScalarField, VectorField
-from .._checks import check_out
 from .differential import curl, divergence, gradient, gradient_norm, laplacian
 from .interpolation import Interpolator, interpolate
 from .sparse import laplacian_matrix

@@ -74,9 +74,7 @@ def gradient(
     _check_field(field, ScalarField)
     order = check_order(order)
     out = check_out(out, (field.grid.ndim,) + field.grid.shape, field.dtype)
-    comps = select_engine(engine, field.data).gradient(
-        field.grid, field.data, order=order, out=out
-    )
+    comps = select_engine(engine, field.data).gradient(field.grid, field.data, order=order, out=out)
     name = f"grad {field.name}" if field.name else None
     return VectorField(
         field.grid, comps, name=name, units=per_length(field.units, field.grid.units)
@@ -199,9 +197,7 @@ def laplacian(
     _check_field(field, ScalarField)
     order = check_order(order)
     out = check_out(out, field.grid.shape, field.dtype)
-    data = select_engine(engine, field.data).laplacian(
-        field.grid, field.data, order=order, out=out
-    )
+    data = select_engine(engine, field.data).laplacian(field.grid, field.data, order=order, out=out)
     return ScalarField(field.grid, data, units=per_length(field.units, field.grid.units, 2))
 
 
@@ -229,8 +225,8 @@ def curl(
     engine : {None, "numpy", "numba", "dask"}, keyword-only
         Force an engine.
     out : numpy.ndarray, optional, keyword-only
-        Where to write the result (shape ``grid.shape`` in 2-D, ``(3,) + grid.shape`` in 3-D, the field's dtype);
-        the returned field wraps it.
+        Where to write the result (shape ``grid.shape`` in 2-D, ``(3,) +
+        grid.shape`` in 3-D; the field's dtype); the returned field wraps it.
 
     Returns
     -------

@@ -132,7 +132,15 @@ def test_bad_out_of_vector_norm_and_gradient(rng):
 
 
 @pytest.mark.parametrize(
-    "op", ["gradient", "gradient_norm-1", "gradient_norm-2", "gradient_norm-inf", "laplacian", "divergence"]
+    "op",
+    [
+        "gradient",
+        "gradient_norm-1",
+        "gradient_norm-2",
+        "gradient_norm-inf",
+        "laplacian",
+        "divergence",
+    ],
 )
 @pytest.mark.parametrize(
     "make",
