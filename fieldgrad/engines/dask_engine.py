@@ -36,7 +36,7 @@ from .._checks import is_dask
 from ..discretization import AxisExtension, apply_fill, component_norm, fill_plan, see_through
 from ..grids.base import Grid, Mirror
 from .base import deliver, register_engine
-from .curl import curl
+from .curl import curl_fill_component, curl_shape, curl_tables
 from .halo import halo_map
 from .numba_engine import KERNEL_DTYPES
 from .tables import (
@@ -180,23 +180,43 @@ def _apply(
     Several arrays are the components of a vector; one array is a scalar, or
     vector ``component`` (its ghosts across a mirror take that component's sign).
     """
+    xs, dtype = _inputs(arrays)
+    tables: KernelTables = kernel_tables(grid, operator, order, dtype.name)
+    exts = [axis_stencil(grid, a, operator, order).ext for a in range(grid.ndim)]
+    components = list(range(len(xs))) if len(xs) > 1 else [component]
+    return _run_tables(grid, xs, components, tables, exts, mode, operator)
+
+
+def _inputs(arrays: Sequence[Any]) -> tuple[list[Any], np.dtype]:
     import dask.array as da
-    from dask.base import tokenize
 
     xs = [da.asarray(x) for x in arrays]
     dtype = np.result_type(*xs)
     if dtype not in KERNEL_DTYPES:
         msg = f"data must be float32 or float64 for the dask engine, got {dtype}"
         raise TypeError(msg)
-    tables: KernelTables = kernel_tables(grid, operator, order, dtype.name)
-    exts = [axis_stencil(grid, a, operator, order).ext for a in range(grid.ndim)]
+    return [x.astype(dtype) for x in xs], dtype
+
+
+def _run_tables(
+    grid: Grid,
+    xs: Sequence[Any],
+    components: Sequence[int | None],
+    tables: KernelTables,
+    exts: Sequence[AxisExtension],
+    mode: int,
+    label: str,
+) -> Any:
+    """The kernel with ``tables`` over arrays ``xs`` holding vector ``components``."""
+    from dask.base import tokenize
+
+    dtype = xs[0].dtype
     pad = VIEW_NDIM - grid.ndim
     depth = tuple(int(tables.reach[a + pad]) for a in range(grid.ndim))
     chunks = tuple(halo_chunks(c, d) for c, d in zip(xs[0].chunks, depth, strict=True))
     blocks = []
-    for c, x in enumerate(xs):
-        x = x.astype(dtype).rechunk(chunks)
-        x = _with_ghosts(x, grid, exts, c if len(xs) > 1 else component)
+    for x, component in zip(xs, components, strict=True):
+        x = _with_ghosts(x.rechunk(chunks), grid, list(exts), component)
         merged = []
         for cs, e in zip(chunks, exts, strict=True):
             sizes = list(cs)
@@ -217,7 +237,7 @@ def _apply(
         tables=tables,
         ncomp=layout.ncomp if mode == MODE_COMPONENTS else None,
         dtype=dtype,
-        name=f"fieldgrad-{operator}-{token}",
+        name=f"fieldgrad-{label}-{token}",
     )
 
 
@@ -284,16 +304,22 @@ class DaskEngine:
         return deliver(apply_fill(result, grid, steps) if steps else result, out)
 
     def curl(self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None) -> Any:
-        """Curl (lazy): the gradient kernel per component with that component's
-        ghosts, combined by :mod:`fieldgrad.engines.curl`."""
+        """Curl (lazy): one kernel pass per curl component (see
+        :func:`~fieldgrad.engines.curl.curl_tables`), chunk by chunk."""
         import dask.array as da
 
-        xs = [da.asarray(c) for c in components]
-
-        def derivs(j: int, q: int) -> Any:
-            return _apply(grid, [xs[j]], "gradient", q, MODE_COMPONENTS, component=j)
-
-        return deliver(curl(grid, xs, derivs, order), out)
+        curl_shape(grid)
+        xs, dtype = _inputs(components)
+        steps = fill_plan(grid, order)
+        parts = []
+        for k in range(1 if grid.ndim == 2 else 3):
+            t = curl_tables(grid, order, dtype.name, k)
+            arrays = [xs[c] for c in t.inputs]
+            part = _run_tables(grid, arrays, t.inputs, t.tables, t.exts, MODE_SUM, "curl")
+            if steps:
+                part = apply_fill(part, grid, steps, component=curl_fill_component(grid, k))
+            parts.append(part)
+        return deliver(parts[0] if grid.ndim == 2 else da.stack(parts), out)
 
 
 DASK_ENGINE = register_engine(DaskEngine(), auto=accepts)

@@ -19,7 +19,7 @@ few rows involved (and working on numpy and dask arrays alike).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,7 +48,6 @@ __all__ = [
     "axis_stencil",
     "kernel_tables",
     "merged_stencil",
-    "signed_tables",
     "tables_from_stencils",
 ]
 
@@ -346,27 +345,3 @@ def tables_from_stencils(
         counts, weights, sources, columns, mirrors, plain, perm, inner, signs, factors,
         fast, fast_ghosts, lows, reach,
     )  # fmt: skip
-
-
-@per_grid
-def signed_tables(grid: Grid, order: int, dtype: str, component: int) -> KernelTables:
-    """Gradient tables of one vector component: every tap seen through a mirror
-    takes the sign of ``component`` (run the kernel with that component as the
-    input of every axis).
-
-    Examples
-    --------
-    >>> import fieldgrad as fg
-    >>> from fieldgrad.engines.tables import signed_tables
-    >>> grid = fg.CylindricalGrid(radius=(0, 1), z=(0, 1), shape=(8, 8))   # v_z is even at r = 0
-    >>> float(signed_tables(grid, 2, "float64", 1).signs[1, 1])
-    1.0
-    """
-    tables = kernel_tables(grid, "gradient", order, dtype)
-    signs = np.ones_like(tables.signs)
-    off = VIEW_NDIM - grid.ndim
-    for a in range(grid.ndim):
-        for mid, edge in zip((LOWER, UPPER), grid.edges(a), strict=True):
-            if isinstance(edge, Mirror):
-                signs[a + off, mid] = edge.signs[component]
-    return replace(tables, signs=signs)
