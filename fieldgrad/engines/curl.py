@@ -189,7 +189,7 @@ def curl(grid: Grid, components: Sequence[Any], derivatives: Derivatives, order:
     >>> from fieldgrad.engines.numpy_engine import NUMPY_ENGINE
     >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(8, 8))
     >>> x, y = grid.mesh()
-    >>> comps = [0 * x + y, 0 * y]                         # shear: curl -1
+    >>> comps = [np.broadcast_to(y, grid.shape), np.zeros(grid.shape)]   # shear: curl -1
     >>> def derivs(j, q):
     ...     return NUMPY_ENGINE.derivatives(grid, comps[j], order=q, component=j)
     >>> bool(np.allclose(curl(grid, comps, derivs, 2), -1.0))
@@ -210,6 +210,14 @@ class CurlTables(NamedTuple):
 
     ``inputs[a]`` is the vector component differentiated along grid axis
     ``a``; ``exts`` are the axes' ghost extensions (for chunked engines).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.curl import curl_tables
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1)] * 3, shape=(4, 5, 6))
+    >>> curl_tables(grid, 2, "float64", 0).inputs    # d_y v_z - d_z v_y (x: nothing, any input)
+    (1, 2, 1)
     """
 
     tables: KernelTables

@@ -55,6 +55,14 @@ def axis_parts(bounds: Sequence[int], *, lo: int, n: int, depth: int) -> list[li
 
     ``bounds`` are the chunk boundaries of the extended axis, ``lo`` its ghosts
     below the grid, ``n`` the grid's points and ``depth`` the stencils' reach.
+
+    Examples
+    --------
+    A chunk too thin to split is one part that reads both neighbours:
+
+    >>> from fieldgrad.engines.halo import axis_parts
+    >>> [[p.kind for p in parts] for parts in axis_parts([0, 8, 11, 20], lo=0, n=20, depth=2)]
+    [['lower', 'interior', 'upper'], ['whole'], ['lower', 'interior', 'upper']]
     """
     total = bounds[-1]
     out = []
@@ -123,6 +131,22 @@ def halo_map(
     ``ncomp`` is the leading component axis of the output (None for none).
     Returns the dask array of the output over the grid (``sizes`` points per
     axis).
+
+    Examples
+    --------
+    A centred difference along one axis, chunk by chunk:
+
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> from fieldgrad.engines.halo import halo_map
+    >>> def run(boxes, begin, out, tables):
+    ...     (box,), (b0,), ((o0, o1),) = boxes, begin, out
+    ...     return box[o0 - b0 + 1 : o1 - b0 + 1] - box[o0 - b0 - 1 : o1 - b0 - 1]
+    >>> x = da.arange(20.0, chunks=((8, 6, 6),)) ** 2     # one ghost at each end
+    >>> y = halo_map([x], lows=(1,), sizes=(18,), depth=(1,), run=run, tables=None,
+    ...              ncomp=None, dtype=x.dtype, name="diff")
+    >>> bool(np.allclose(y.compute(), 4 * np.arange(1.0, 19.0)))   # (e+1)^2 - (e-1)^2
+    True
     """
     import dask.array as da
     from dask.highlevelgraph import HighLevelGraph

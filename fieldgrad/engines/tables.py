@@ -183,8 +183,8 @@ def merged_stencil(
     >>> from fieldgrad.engines.tables import merged_stencil
     >>> grid = fg.CartesianGrid(bounds=[(0, 4)], shape=(5,))
     >>> st = merged_stencil(grid, 0, [(1, 2, None)])
-    >>> [round(float(w), 12) for w in st.weights[: st.counts[2], 2]]
-    [-0.5, 0.0, 0.5]
+    >>> [round(float(w), 12) for w in st.weights[: st.counts[2], 2]]   # spacing 0.8
+    [-0.625, -0.0, 0.625]
     """
     n = grid.shape[axis]
     widths = [derivative_matrix(grid, axis, m, q)[1] for m, q, _ in parts if m > 0]
