@@ -140,6 +140,7 @@ def test_bad_out_of_vector_norm_and_gradient(rng):
         "gradient_norm-inf",
         "laplacian",
         "divergence",
+        "curl",
     ],
 )
 @pytest.mark.parametrize(
