@@ -76,7 +76,7 @@ class NumbaEngine:
         if inputs is None:
             return NUMPY_ENGINE.gradient(grid, data, order=order, out=out)
         (u,) = inputs
-        target = _target(out, (grid.ndim,) + grid.shape, u.dtype)
+        target = _target(out, (grid.ndim,) + grid.shape, u.dtype, inputs)
         tables = kernel_tables(grid, "gradient", order, u.dtype.name)
         _kernels().run_kernel(tables, (u,), target, MODE_COMPONENTS)
         steps = fill_plan(grid, order)
@@ -93,7 +93,7 @@ class NumbaEngine:
             return NUMPY_ENGINE.gradient_norm(grid, data, order=order, ord=ord, out=out)
         (u,) = inputs
         tables = kernel_tables(grid, "gradient", order, u.dtype.name)
-        result = _target(out, grid.shape, u.dtype)
+        result = _target(out, grid.shape, u.dtype, inputs)
         _kernels().run_kernel(tables, (u,), result[np.newaxis], NORM_MODES[float(ord)])
         steps = fill_plan(grid, order)
         if steps:
@@ -136,7 +136,7 @@ class NumbaEngine:
         if inputs is None:
             return NUMPY_ENGINE.curl(grid, components, order=order, out=out)
         dtype = inputs[0].dtype
-        result = _target(out, curl_shape(grid), dtype)
+        result = _target(out, curl_shape(grid), dtype, inputs)
         slabs = result[np.newaxis, np.newaxis] if grid.ndim == 2 else result[:, np.newaxis]
         steps = fill_plan(grid, order)
         for k, slab in enumerate(slabs):
@@ -155,7 +155,7 @@ class NumbaEngine:
         out: np.ndarray | None,
     ) -> np.ndarray:
         dtype = inputs[0].dtype
-        result = _target(out, grid.shape, dtype)
+        result = _target(out, grid.shape, dtype, inputs)
         tables = kernel_tables(grid, operator, order, dtype.name)
         _kernels().run_kernel(tables, inputs, result[np.newaxis], MODE_SUM)
         steps = fill_plan(grid, order)
@@ -164,10 +164,19 @@ class NumbaEngine:
         return deliver(result, out)
 
 
-def _target(out: np.ndarray | None, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """Where the kernel writes: ``out`` itself if it is C-contiguous, else a new array
-    (copied into ``out`` afterwards)."""
-    if out is not None and out.flags.c_contiguous:
+def _target(
+    out: np.ndarray | None,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    inputs: Sequence[np.ndarray],
+) -> np.ndarray:
+    """Where the kernel writes: ``out`` itself if it is C-contiguous and shares no
+    memory with the inputs, else a new array (copied into ``out`` afterwards)."""
+    if (
+        out is not None
+        and out.flags.c_contiguous
+        and not any(np.may_share_memory(out, u) for u in inputs)
+    ):
         return out
     return np.empty(shape, dtype=dtype)
 
