@@ -191,7 +191,6 @@ def test_distributed_local_cluster(close):
 def test_input_chunks_are_read_whole_only_by_their_interior():
     """Each input chunk is read by one task that needs it whole (its interior part);
     every other reader takes a copy of a few layers, so the chunk is freed early."""
-    import dask
     from dask.core import get_dependencies
 
     from fieldgrad.engines.halo import _take
