@@ -90,7 +90,8 @@ def reference_kernel(tables: KernelTables, inputs: tuple[np.ndarray, ...], mode:
     >>> from fieldgrad.engines.tables import MODE_NORM2, kernel_tables
     >>> grid = fg.PolarGrid(radius=(0, 1), shape=(8, 16))
     >>> f = fg.ScalarField.from_function(grid, lambda x, y: x + 2 * y, coords="cartesian")
-    >>> slow = reference_kernel(kernel_tables(grid, "gradient", 2, "float64"), (f.data,), MODE_NORM2)
+    >>> tables = kernel_tables(grid, "gradient", 2, "float64")
+    >>> slow = reference_kernel(tables, (f.data,), MODE_NORM2)
     >>> bool(np.allclose(slow[0], f.gradient_norm().data, rtol=1e-12))
     True
     """
