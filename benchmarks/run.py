@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> None:
     print(HEADER)
     in_memory_table(args.quick, args.repeats)
     print("mem: peak allocation beyond the input, in units of the output's size")
-    print("kernel: the same kernel writing into a preallocated output (no new array)")
+    print("out=: the same operator writing into a preallocated output (no new array)")
 
     if not args.no_operators:
         operator_table(args.quick, args.repeats)
