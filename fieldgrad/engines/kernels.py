@@ -491,7 +491,7 @@ def run_kernel(
     shape = (1,) * pad + tuple(inputs[0].shape)
     lows = (0,) * 3 if lo is None else (0,) * pad + tuple(lo)
     highs = shape if hi is None else (1,) * pad + tuple(hi)
-    ioffs = (0, 0, 0)
+    ioffs: tuple[int, ...] = (0, 0, 0)
     t = tables
     if block is None:
         sources, mirrors, plain, fast = t.sources, t.mirrors, t.plain, t.fast
