@@ -48,6 +48,7 @@ __all__ = [
     "MODE_NORMINF",
     "MODE_SUM",
     "NORM_MODES",
+    "FlatTables",
     "Region",
     "run_kernel",
 ]
@@ -79,6 +80,22 @@ class Region(NamedTuple):
     n1: np.intp
     n2: np.intp
     first: np.intp
+
+
+class FlatTables(NamedTuple):
+    """The :class:`~fieldgrad.engines.tables.KernelTables` as the kernel reads them
+    (``weights``, ``perm`` and ``factors`` flattened; see there)."""
+
+    counts: np.ndarray
+    weights: np.ndarray
+    sources: np.ndarray
+    mirrors: np.ndarray
+    plain: np.ndarray
+    perm: np.ndarray
+    inner: np.ndarray
+    signs: np.ndarray
+    factors: np.ndarray
+    fast: np.ndarray
 
 
 _LAUNCH = threading.Lock()
@@ -333,15 +350,20 @@ def _buffered(
 
 
 @njit(cache=True, nogil=True)
-def _rows(
-    u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-    perm, inner, signs, factors, fast, t0, t1,
-):  # fmt: skip
+def _rows(u0, u1, u2, out, mode, vector, geo, tab, t0, t1):
     """Rows ``t0 .. t1`` (flat index over the two outer axes) of the output region.
 
-    ``geo`` is a :class:`Region`; ``u*``, ``out``, ``weights``, ``perm`` and
-    ``factors`` are flat.
+    ``geo`` is a :class:`Region`, ``tab`` the :class:`FlatTables`; ``u*`` and
+    ``out`` are flat.
     """
+    counts, weights, sources, mirrors, plain = (
+        tab.counts,
+        tab.weights,
+        tab.sources,
+        tab.mirrors,
+        tab.plain,
+    )
+    perm, inner, signs, factors, fast = tab.perm, tab.inner, tab.signs, tab.factors, tab.fast
     nmax = sources.shape[2]
     lo0, lo1, lo2 = geo.lo0, geo.lo1, geo.lo2
     hi2 = geo.hi2
@@ -437,28 +459,18 @@ def _combine(out, mode, first, a0, a1, a2, r0, r1, r2, m, ob, plane):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _run_parallel(
-    u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-    perm, inner, signs, factors, fast, nchunks,
-):  # fmt: skip
+def _run_parallel(u0, u1, u2, out, mode, vector, geo, tab, nchunks):
     rows = (geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1)
     for c in prange(nchunks):
         _rows(
-            u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-            perm, inner, signs, factors, fast, c * rows // nchunks, (c + 1) * rows // nchunks,
-        )  # fmt: skip
+            u0, u1, u2, out, mode, vector, geo, tab, c * rows // nchunks, (c + 1) * rows // nchunks
+        )
 
 
 @njit(cache=True, nogil=True)
-def _run_serial(
-    u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-    perm, inner, signs, factors, fast,
-):  # fmt: skip
+def _run_serial(u0, u1, u2, out, mode, vector, geo, tab):
     rows = (geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1)
-    _rows(
-        u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-        perm, inner, signs, factors, fast, np.int64(0), rows,
-    )  # fmt: skip
+    _rows(u0, u1, u2, out, mode, vector, geo, tab, np.int64(0), rows)
 
 
 def run_kernel(
@@ -501,11 +513,19 @@ def run_kernel(
         mirrors = np.zeros_like(sources)
         plain = np.ones_like(t.plain)
     geo = Region(*(np.intp(v) for v in (*lows, *highs, *ioffs, *shape, pad)))
-    args = (
-        u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, t.counts,
-        t.weights.reshape(-1), sources, mirrors, plain, t.perm.reshape(-1), t.inner, t.signs,
-        t.factors.reshape(-1), fast,
-    )  # fmt: skip
+    tab = FlatTables(
+        counts=t.counts,
+        weights=t.weights.reshape(-1),
+        sources=sources,
+        mirrors=mirrors,
+        plain=plain,
+        perm=t.perm.reshape(-1),
+        inner=t.inner,
+        signs=t.signs,
+        factors=t.factors.reshape(-1),
+        fast=fast,
+    )
+    args = (u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, tab)
     rows = int((geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1))
     big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1
     if parallel and big and not _FORKED_FROM_OPENMP and _LAUNCH.acquire(blocking=False):
