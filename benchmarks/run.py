@@ -15,14 +15,22 @@ Prints, measured in one process, for each field (float64):
   bound;
 * the ratios, and the peak memory each allocates beyond its input
   (tracemalloc), relative to the output's size;
-* ``kernel``: the same compiled kernel writing into a preallocated output,
-  which shows what the first touch of a new output array costs (the kernel
+* ``out=``: the same operator writing into a preallocated output, which
+  shows what the first touch of a new output array costs (the kernel
   zeroes and faults in its pages; ``np.gradient`` pays that too).
+
+Then every operator (gradient, gradient_norm ord 1, 2, inf, divergence,
+laplacian, curl) with the numba engine on every grid, as a ratio to the copy
+bound measured in the same run, both returning a new array and writing into
+a preallocated ``out=`` (float64 and float32).
 
 Then the cold start of a fresh process (import and first ``gradient_norm``,
 numba's cache warm) and a lazy 1024^3 field reduced to the maximum of its
-gradient norm with the dask engine, with the peak resident memory of that
-process.  ``--quick`` runs small sizes only, to check the script.
+gradient norm with the dask engine, one fresh process per chunking (dask's
+default ``"auto"``, cubic, slabs, pencils), with the peak resident memory of
+that process (``resource.getrusage``), and once on a ``dask.distributed``
+LocalCluster of 2 worker processes (peak resident memory of each worker).
+``--quick`` runs small sizes only, to check the script.
 """
 
 from __future__ import annotations
@@ -43,8 +51,6 @@ import numpy as np
 from numba import njit, prange
 
 import fieldgrad as fg
-from fieldgrad.engines.kernels import run_kernel
-from fieldgrad.engines.tables import MODE_NORM2, kernel_tables
 
 #: Timing repeats (the best is reported).
 REPEATS = 7
@@ -159,10 +165,9 @@ def measure(case: Case, shape: tuple[int, ...], repeats: int) -> dict:
         return case.baseline(grid, a)
 
     def kernel_only() -> None:
-        run_kernel(tables, (a,), out[None], MODE_NORM2)
+        fg.gradient_norm(field, engine="numba", out=out)
 
     norm()  # compile or load the kernel, build the stencil tables
-    tables = kernel_tables(grid, "gradient", 2, "float64")
     parallel_copy(a, out)
     t_fg = best_of(norm, repeats)
     t_kernel = best_of(kernel_only, repeats)
@@ -195,7 +200,7 @@ def in_memory_table(quick: bool, repeats: int) -> list[dict]:
 
 HEADER = (
     f"{'field':28s} {'fieldgrad':>10s} {'np.gradient':>12s} {'copy':>8s} {'vs copy':>8s} "
-    f"{'speed-up':>9s} {'mem fg':>7s} {'mem np':>7s} {'kernel':>8s} {'vs copy':>8s}"
+    f"{'speed-up':>9s} {'mem fg':>7s} {'mem np':>7s} {'out=':>8s} {'vs copy':>8s}"
 )
 
 
@@ -207,6 +212,69 @@ def print_row(r: dict) -> None:
         f"{r['kernel_ms']:6.1f}ms {r['kernel_vs_copy']:7.2f}x",
         flush=True,
     )
+
+
+#: Every operator of the table: (name, call with engine and out, input is a vector field).
+OPERATORS: list[tuple[str, Callable[..., object], bool]] = [
+    ("gradient", lambda f, **kw: fg.gradient(f, **kw), False),
+    ("gradient_norm ord 1", lambda f, **kw: fg.gradient_norm(f, ord=1, **kw), False),
+    ("gradient_norm ord 2", lambda f, **kw: fg.gradient_norm(f, **kw), False),
+    ("gradient_norm ord inf", lambda f, **kw: fg.gradient_norm(f, ord=math.inf, **kw), False),
+    ("divergence", lambda f, **kw: fg.divergence(f, **kw), True),
+    ("laplacian", lambda f, **kw: fg.laplacian(f, **kw), False),
+    ("curl", lambda f, **kw: fg.curl(f, **kw), True),
+]
+
+
+def operator_rows(case: Case, shape: tuple[int, ...], dtype: str, repeats: int) -> list[dict]:
+    """Each operator on one grid: new array and ``out=``, as ratios to the copy of its output."""
+    grid = case.grid(shape)
+    rng = np.random.default_rng(0)
+    scalar = fg.ScalarField(grid, rng.standard_normal(shape).astype(dtype))
+    vector = fg.VectorField(grid, rng.standard_normal((grid.ndim, *shape)).astype(dtype))
+    rows = []
+    for name, call, is_vector in OPERATORS:
+        field = vector if is_vector else scalar
+        result = call(field, engine="numba")  # compile or load, build the tables
+        out = np.empty_like(result.data)
+        src = np.ones_like(out)
+        parallel_copy(src, out)
+        t_copy = min(
+            best_of(lambda out=out, src=src: parallel_copy(src, out), repeats),
+            best_of(lambda out=out, src=src: np.copyto(out, src), repeats),
+        )
+        t_new = best_of(lambda c=call, f=field: c(f, engine="numba"), repeats)
+        t_out = best_of(lambda c=call, f=field, o=out: c(f, engine="numba", out=o), repeats)
+        rows.append(
+            {
+                "field": f"{case.name} {'x'.join(map(str, shape))} {dtype}",
+                "operator": name,
+                "new_ms": 1e3 * t_new,
+                "out_ms": 1e3 * t_out,
+                "copy_ms": 1e3 * t_copy,
+                "new_vs_copy": t_new / t_copy,
+                "out_vs_copy": t_out / t_copy,
+            }
+        )
+        r = rows[-1]
+        print(
+            f"{r['field']:34s} {name:22s} {r['new_ms']:8.1f}ms {r['out_ms']:8.1f}ms "
+            f"{r['copy_ms']:7.1f}ms {r['new_vs_copy']:7.2f}x {r['out_vs_copy']:7.2f}x",
+            flush=True,
+        )
+    return rows
+
+
+def operator_table(quick: bool, repeats: int) -> list[dict]:
+    print(
+        f"{'field':34s} {'operator':22s} {'new':>10s} {'out=':>10s} {'copy':>9s} "
+        f"{'new/copy':>8s} {'out/copy':>8s}"
+    )
+    rows = []
+    for dtype in ("float64", "float32"):
+        for case in CASES:
+            rows += operator_rows(case, case.quick if quick else case.shape, dtype, repeats)
+    return rows
 
 
 COLD_START = textwrap.dedent(
@@ -238,35 +306,58 @@ def cold_start(repeats: int) -> tuple[float, float]:
 
 DASK_RUN = textwrap.dedent(
     """
-    import sys, time
-    import numpy as np
+    import resource, sys, time
     import fieldgrad as fg
     n = int(sys.argv[1])
-    chunk = tuple(int(c) for c in sys.argv[2].split(","))
+    spec = sys.argv[2]
+    chunk = "auto" if spec == "auto" else tuple(int(c) for c in spec.split(","))
     grid = fg.CartesianGrid(bounds=[(0, 1)] * 3, shape=(n, n, n))
     f = fg.ScalarField.from_function(
         grid, lambda x, y, z: x * y + y * z * z + 0.5 * x * x, chunks=chunk
     )
+    steepness = f.gradient_norm().data.max()
     t0 = time.perf_counter()
-    steepest = float(f.gradient_norm().data.max().compute(scheduler="threads"))
+    if sys.argv[3] == "threads":
+        steepest = float(steepness.compute(scheduler="threads"))
+        workers = []
+    else:
+        from dask.distributed import Client, LocalCluster
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          memory_limit=0, dashboard_address=None) as cluster:
+            with Client(cluster) as client:
+                steepest = float(steepness.compute())
+                peaks = client.run(
+                    lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+                workers = sorted(peaks.values())
     elapsed = time.perf_counter() - t0
-    with open("/proc/self/status") as status:
-        peak = [line for line in status if line.startswith("VmHWM")][0].split()[1]
-    print(elapsed, int(peak) * 1024, steepest)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(elapsed, own * 1024, steepest, "x".join(map(str, f.data.chunksize)),
+          ",".join(str(w * 1024) for w in workers) or "-")
     """
 )
 
+#: Chunkings of the lazy field: dask's default, cubes, slabs, pencils.
+DASK_CHUNKS = {"default": "auto", "cubic": "128,128,128", "slab": "16,1024,1024",
+               "pencil": "64,64,1024"}  # fmt: skip
 
-def dask_reduction(n: int, chunk: tuple[int, ...]) -> tuple[float, int, float]:
-    """Seconds, peak RSS (bytes) and result of max |grad f| over a lazy n^3 field."""
+
+def dask_reduction(n: int, chunk: str, scheduler: str = "threads") -> dict:
+    """Seconds, peak RSS (bytes; of the process, and of each worker) and result of
+    max |grad f| over a lazy n^3 field, in a fresh process."""
     done = subprocess.run(
-        [sys.executable, "-c", DASK_RUN, str(n), ",".join(map(str, chunk))],
+        [sys.executable, "-c", DASK_RUN, str(n), chunk, scheduler],
         capture_output=True,
         text=True,
         check=True,
     )
-    elapsed, peak, value = done.stdout.split()
-    return float(elapsed), int(peak), float(value)
+    elapsed, peak, value, chunksize, workers = done.stdout.split()
+    return {
+        "seconds": float(elapsed),
+        "peak": int(peak),
+        "value": float(value),
+        "chunks": chunksize,
+        "workers": [] if workers == "-" else [int(w) for w in workers.split(",")],
+    }
 
 
 def machine() -> str:
@@ -291,16 +382,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dask-size", type=int, default=1024, help="points per axis")
     parser.add_argument(
         "--dask-chunks",
-        default="64,64,1024",
-        help="chunk shape of the lazy field (thin layers keep fewer chunks waiting for halos)",
+        default=",".join(DASK_CHUNKS),
+        help=f"chunkings to run, from {sorted(DASK_CHUNKS)}, or one chunk shape such as 32,512,512",
     )
+    parser.add_argument("--no-distributed", action="store_true", help="skip the LocalCluster run")
+    parser.add_argument("--no-operators", action="store_true", help="skip the operator table")
     args = parser.parse_args(argv)
 
     print(machine())
     print(HEADER)
     in_memory_table(args.quick, args.repeats)
     print("mem: peak allocation beyond the input, in units of the output's size")
-    print("kernel: the same kernel writing into a preallocated output (no new array)")
+    print("out=: the same operator writing into a preallocated output (no new array)")
+
+    if not args.no_operators:
+        operator_table(args.quick, args.repeats)
 
     inner, outer = cold_start(3)
     print(f"cold start (import + first gradient_norm, cache warm): {inner:.2f} s")
@@ -308,15 +404,24 @@ def main(argv: list[str] | None = None) -> None:
 
     if not args.no_dask:
         n = 128 if args.quick else args.dask_size
-        chunks = tuple(min(int(c), n) for c in args.dask_chunks.split(","))
-        elapsed, peak, value = dask_reduction(n, chunks)
-        points = n**3
-        print(
-            f"dask: max |grad f| of a lazy {n}^3 float64 field ({points * 8 / GiB:.1f} GiB), "
-            f"chunks {'x'.join(map(str, chunks))}: {elapsed:.1f} s, "
-            f"{points / elapsed / 1e6:.0f} Mpoints/s, peak RSS {peak / GiB:.2f} GiB "
-            f"(max = {value:.6g})"
-        )
+        parts = args.dask_chunks.split(",")
+        shape_given = all(p.isdigit() for p in parts)
+        runs = [(args.dask_chunks, "threads")] if shape_given else [(c, "threads") for c in parts]
+        if not args.no_distributed:
+            runs.append(("default", "distributed"))
+        for label, scheduler in runs:
+            spec = DASK_CHUNKS.get(label, label)
+            if spec != "auto":
+                spec = ",".join(str(min(int(c), n)) for c in spec.split(","))
+            r = dask_reduction(n, spec, scheduler)
+            workers = "".join(f", worker {w / GiB:.2f} GiB" for w in r["workers"])
+            print(
+                f"dask ({scheduler}): max |grad f| of a lazy {n}^3 float64 field "
+                f"({n**3 * 8 / GiB:.1f} GiB), {label} chunks {r['chunks']}: "
+                f"{r['seconds']:.1f} s, {n**3 / r['seconds'] / 1e6:.0f} Mpoints/s, "
+                f"peak RSS {r['peak'] / GiB:.2f} GiB{workers} (max = {r['value']:.6g})",
+                flush=True,
+            )
         exact = math.sqrt(12.0)  # |grad f| at (1, 1, 1) of x y + y z^2 + x^2 / 2
         print(f"  (the steepest point of the test field has |grad f| = {exact:.6g})")
 

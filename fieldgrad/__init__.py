@@ -22,7 +22,15 @@ from .grids import (
     SphereSurface,
     SphericalGrid,
 )
-from .operators import divergence, gradient, gradient_norm, interpolate, laplacian, vector_norm
+from .operators import (
+    curl,
+    divergence,
+    gradient,
+    gradient_norm,
+    interpolate,
+    laplacian,
+    vector_norm,
+)
 
 __version__ = "0.1.0"
 
@@ -36,6 +44,7 @@ __all__ = [
     "SphericalGrid",
     "VectorField",
     "__version__",
+    "curl",
     "divergence",
     "gradient",
     "gradient_norm",

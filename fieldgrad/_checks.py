@@ -35,3 +35,28 @@ def check_nonnegative(name: str, value: Any) -> float:
 def is_dask(data: Any) -> bool:
     """Whether ``data`` is a dask array (checked without importing dask)."""
     return type(data).__module__.startswith("dask.array") and hasattr(data, "chunks")
+
+
+def check_out(out: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+    """``out`` if it is None or a writeable numpy array of ``shape`` and ``dtype``.
+
+    The numpy convention for ``out=``: the result is written into ``out``;
+    anything else gets an error naming ``out`` and what was expected.
+    """
+    if out is None:
+        return None
+    import numpy as np
+
+    if not isinstance(out, np.ndarray):
+        msg = f"out must be a numpy array or None, got {type(out).__name__}"
+        raise TypeError(msg)
+    if tuple(out.shape) != tuple(shape):
+        msg = f"out must have shape {tuple(shape)}, got {tuple(out.shape)}"
+        raise ValueError(msg)
+    if out.dtype != np.dtype(dtype):
+        msg = f"out must have dtype {np.dtype(dtype)}, got {out.dtype}"
+        raise TypeError(msg)
+    if not out.flags.writeable:
+        msg = "out must be a writeable array, got a read-only one"
+        raise ValueError(msg)
+    return out

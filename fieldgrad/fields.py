@@ -330,21 +330,29 @@ class ScalarField(_Field):
         return field
 
     # operators: one line each --------------------------------------------------
-    def gradient(self, *, order: int = 2, engine: str | None = None, bc: Any = None) -> VectorField:
+    def gradient(
+        self, *, order: int = 2, engine: str | None = None, bc: Any = None, out: Any = None
+    ) -> VectorField:
         """Gradient in the orthonormal basis (see :func:`fieldgrad.gradient`)."""
-        return _method("gradient")(self, order=order, engine=engine, bc=bc)
+        return _method("gradient")(self, order=order, engine=engine, bc=bc, out=out)
 
     def gradient_norm(
-        self, *, ord: Any = 2, order: int = 2, engine: str | None = None, bc: Any = None
+        self,
+        *,
+        ord: Any = 2,
+        order: int = 2,
+        engine: str | None = None,
+        bc: Any = None,
+        out: Any = None,
     ) -> ScalarField:
         """Gradient norm, ord in {1, 2, inf} (see :func:`fieldgrad.gradient_norm`)."""
-        return _method("gradient_norm")(self, ord=ord, order=order, engine=engine, bc=bc)
+        return _method("gradient_norm")(self, ord=ord, order=order, engine=engine, bc=bc, out=out)
 
     def laplacian(
-        self, *, order: int = 2, engine: str | None = None, bc: Any = None
+        self, *, order: int = 2, engine: str | None = None, bc: Any = None, out: Any = None
     ) -> ScalarField:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
-        return _method("laplacian")(self, order=order, engine=engine, bc=bc)
+        return _method("laplacian")(self, order=order, engine=engine, bc=bc, out=out)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Values at points given in grid coordinates, shape ``(..., ndim)``.
@@ -414,14 +422,20 @@ class VectorField(_Field):
         return field
 
     def divergence(
-        self, *, order: int = 2, engine: str | None = None, bc: Any = None
+        self, *, order: int = 2, engine: str | None = None, bc: Any = None, out: Any = None
     ) -> ScalarField:
         """Divergence (see :func:`fieldgrad.divergence`)."""
-        return _method("divergence")(self, order=order, engine=engine, bc=bc)
+        return _method("divergence")(self, order=order, engine=engine, bc=bc, out=out)
 
-    def norm(self, *, ord: Any = 2) -> ScalarField:
+    def curl(
+        self, *, order: int = 2, engine: str | None = None, out: Any = None
+    ) -> ScalarField | VectorField:
+        """Curl: 2-D scalar vorticity, 3-D vector (see :func:`fieldgrad.curl`)."""
+        return _method("curl")(self, order=order, engine=engine, out=out)
+
+    def norm(self, *, ord: Any = 2, out: Any = None) -> ScalarField:
         """Pointwise norm of the components, ord in {1, 2, inf}."""
-        return _method("vector_norm")(self, ord=ord)
+        return _method("vector_norm")(self, ord=ord, out=out)
 
     def interpolate(self, points: Any, *, method: str = "linear") -> np.ndarray:
         """Components at points in grid coordinates: shape ``(..., ndim)``."""

@@ -7,7 +7,7 @@ into finite-difference stencils, and knows nothing of fields or engines.
 
 from .cache import per_grid
 from .fill import FillStep, apply_fill, fill_axis_points, fill_plan, fill_rows
-from .metric import log_derivatives, metric_order
+from .metric import log_derivatives, metric_order, scale_log_derivatives
 from .mirrors import see_through
 from .norms import SUPPORTED_NORMS, check_ord, component_norm
 from .stencils import (
@@ -46,6 +46,7 @@ __all__ = [
     "log_derivatives",
     "metric_order",
     "per_grid",
+    "scale_log_derivatives",
     "see_through",
     "stencil_size",
 ]

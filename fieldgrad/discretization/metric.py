@@ -19,7 +19,7 @@ from scipy.differentiate import derivative as scipy_derivative
 from ..grids.base import Grid
 from .cache import per_grid
 
-__all__ = ["log_derivatives", "metric_order"]
+__all__ = ["log_derivatives", "metric_order", "scale_log_derivatives"]
 
 
 def metric_order(grid: Grid, order: int) -> int:
@@ -81,3 +81,25 @@ def log_derivatives(grid: Grid, power: int) -> tuple[np.ndarray | None, ...]:
             used = True
         out.append(grid.broadcast(i, total) if used else None)
     return tuple(out)
+
+
+@per_grid
+def scale_log_derivatives(grid: Grid) -> dict[tuple[int, int], np.ndarray]:
+    """``{(j, i): d/dx_i log h_j}`` as broadcastable arrays, for every non-zero pair.
+
+    The curl's metric terms: ``(1/(h_i h_j)) d_i(h_j v_j) = (1/h_i)(d_i v_j + v_j d_i log h_j)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.discretization import scale_log_derivatives
+    >>> grid = fg.PolarGrid(radius=(0.5, 1), shape=(4, 8))
+    >>> logs = scale_log_derivatives(grid)            # h_theta = r: d_r log r = 1/r
+    >>> list(logs), bool(np.allclose(logs[1, 0].ravel(), 1 / grid.coords["r"]))
+    ([(1, 0)], True)
+    """
+    out = {}
+    for (j, i), f in grid.factor_functions().items():
+        out[j, i] = grid.broadcast(i, _log_derivative(f, grid.coordinate(i)))
+    return out

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..grids.base import Grid
 
-__all__ = ["Engine", "register_engine", "select_engine", "ENGINES"]
+__all__ = ["Engine", "register_engine", "select_engine", "deliver", "ENGINES"]
 
 
 class Engine(Protocol):
@@ -34,17 +34,24 @@ class Engine(Protocol):
 
     name: str
 
-    def gradient(self, grid: Grid, data: Any, *, order: int) -> list[Any]:
-        """Orthonormal gradient components."""
+    def gradient(self, grid: Grid, data: Any, *, order: int, out: Any = None) -> Any:
+        """Orthonormal gradient components (written into ``out`` if given)."""
 
-    def gradient_norm(self, grid: Grid, data: Any, *, order: int, ord: float) -> Any:
+    def gradient_norm(
+        self, grid: Grid, data: Any, *, order: int, ord: float, out: Any = None
+    ) -> Any:
         """Norm of the gradient components (ord 1, 2 or inf)."""
 
-    def divergence(self, grid: Grid, components: Sequence[Any], *, order: int) -> Any:
+    def divergence(
+        self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None
+    ) -> Any:
         """Divergence of a vector field given by orthonormal components."""
 
-    def laplacian(self, grid: Grid, data: Any, *, order: int) -> Any:
+    def laplacian(self, grid: Grid, data: Any, *, order: int, out: Any = None) -> Any:
         """Laplace-Beltrami operator of a scalar."""
+
+    def curl(self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None) -> Any:
+        """Curl of orthonormal components: 2-D scalar, 3-D vector (stacked)."""
 
 
 #: Registered engines by name.
@@ -101,3 +108,25 @@ def select_engine(engine: str | None, data: Any) -> Engine:
 def is_numpy(data: Any) -> bool:
     """Whether ``data`` is an in-memory numpy array."""
     return isinstance(data, np.ndarray)
+
+
+def deliver(result: Any, out: np.ndarray | None) -> Any:
+    """``result``, or ``out`` holding it (numpy or dask ``result``; ``out`` already checked).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.engines.base import deliver
+    >>> buf = np.zeros(3)
+    >>> deliver(np.arange(3.0), buf) is buf, buf.tolist()
+    (True, [0.0, 1.0, 2.0])
+    """
+    if out is None or result is out:
+        return result
+    if isinstance(result, np.ndarray):
+        np.copyto(out, result)
+    else:
+        import dask.array as da
+
+        da.store(result, out, lock=False)
+    return out

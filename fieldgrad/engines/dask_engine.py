@@ -7,10 +7,15 @@ the edges of the grid, what lies beyond them.  ``map_overlap``'s built-in
 boundaries cannot say "the far side of the axis, half a turn round", so the
 ghost layers are built lazily from the grid's own description (periodic
 copies; rolled, flipped and sign-changed slices across an axis or pole) and
-joined to the array before the halos are exchanged with
-:func:`dask.array.overlap.overlap`.  Each chunk then runs the serial kernel
-on a block that holds everything it reads, with the stencil tables moved to
-the block's own indices, so the numbers are those of the in-memory engines.
+joined to the array before the halos are exchanged by
+:func:`~fieldgrad.engines.halo.halo_map`: each chunk's output is cut into an
+interior, which needs the chunk alone, and thin boundary parts, which read
+copies of the chunk's outer layers and of its neighbours' faces, so an input
+chunk is freed early (dask's own overlap hands on views, which keep whole
+input chunks alive until every neighbour has run).  Each part runs the
+serial kernel on a box that holds everything it reads, with the stencil
+tables moved to the box's own indices, so the numbers are those of the
+in-memory engines.
 
 Chunks smaller than the halo are merged with their neighbours first.  Values
 exactly on an axis or pole are filled lazily from the few rows involved.
@@ -20,6 +25,7 @@ as well as with the threaded scheduler.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +35,9 @@ import numpy as np
 from .._checks import is_dask
 from ..discretization import AxisExtension, apply_fill, component_norm, fill_plan, see_through
 from ..grids.base import Grid, Mirror
-from .base import register_engine
+from .base import deliver, register_engine
+from .curl import curl_fill_component, curl_shape, curl_tables
+from .halo import halo_map
 from .numba_engine import KERNEL_DTYPES
 from .tables import (
     MODE_COMPONENTS,
@@ -84,44 +92,37 @@ def halo_chunks(chunks: Sequence[int], depth: int) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where each output chunk lies, and where its input block starts."""
+    """What the kernel writes (mode, components) and the ghosts below each axis."""
 
     mode: int
     ncomp: int
-    starts: tuple[tuple[int, ...], ...]
-    sizes: tuple[tuple[int, ...], ...]
     lows: tuple[int, ...]
-    depth: tuple[int, ...]
 
 
-def _block(*args: Any, layout: _Layout, block_id: tuple[int, ...]) -> np.ndarray:
-    """One output chunk: the serial kernel on input blocks holding ghosts and halos.
-
-    ``args`` are the input blocks, then the kernel tables.
-    """
+def _run_part(
+    boxes: list[np.ndarray],
+    begin: tuple[int, ...],
+    out_ranges: tuple[tuple[int, int], ...],
+    tables: KernelTables,
+    *,
+    layout: _Layout,
+) -> np.ndarray:
+    """One output part: the serial kernel on input boxes that hold everything it reads."""
     from .kernels import run_kernel
 
-    *blocks, tables = args
-    ndim = len(layout.starts)
+    ndim = len(begin)
     pad = VIEW_NDIM - ndim
+    start = np.zeros(VIEW_NDIM, dtype=np.intp)
+    start[pad:] = begin
     ioff = np.zeros(VIEW_NDIM, dtype=np.intp)
-    begin = np.zeros(VIEW_NDIM, dtype=np.intp)
-    lo, hi = [], []
-    for a, k in enumerate(block_id[-ndim:]):
-        b0 = layout.starts[a][k]
-        lo.append(b0)
-        hi.append(b0 + layout.sizes[a][k])
-        begin[a + pad] = 0 if k == 0 else b0 + layout.lows[a] - layout.depth[a]
-        ioff[a + pad] = layout.lows[a] - begin[a + pad]
-    inputs = tuple(np.ascontiguousarray(b) for b in blocks)
+    ioff[pad:] = np.asarray(layout.lows) - np.asarray(begin)
+    lo = tuple(r0 - low for (r0, _), low in zip(out_ranges, layout.lows, strict=True))
+    hi = tuple(r1 - low for (_, r1), low in zip(out_ranges, layout.lows, strict=True))
     out = np.empty(
-        (layout.ncomp,) + tuple(h - s for s, h in zip(lo, hi, strict=True)), inputs[0].dtype
+        (layout.ncomp,) + tuple(h - s for s, h in zip(lo, hi, strict=True)), boxes[0].dtype
     )
-    sources = tables.columns - begin[:, None, None]
-    block = (ioff, sources, tables.fast_ghosts)
-    run_kernel(
-        tables, inputs, out, layout.mode, lo=tuple(lo), hi=tuple(hi), block=block, parallel=False
-    )
+    block = (ioff, tables.columns - start[:, None, None], tables.fast_ghosts)
+    run_kernel(tables, tuple(boxes), out, layout.mode, lo=lo, hi=hi, block=block, parallel=False)
     return out if layout.mode == MODE_COMPONENTS else out[0]
 
 
@@ -165,9 +166,28 @@ def _with_ghosts(x: Any, grid: Grid, exts: list[AxisExtension], component: int |
     return out
 
 
-def _apply(grid: Grid, arrays: Sequence[Any], operator: str, order: int, mode: int) -> Any:
-    """The kernel's output over the grid as a lazy dask array."""
-    import dask
+def _apply(
+    grid: Grid,
+    arrays: Sequence[Any],
+    operator: str,
+    order: int,
+    mode: int,
+    *,
+    component: int | None = None,
+) -> Any:
+    """The kernel's output over the grid as a lazy dask array.
+
+    Several arrays are the components of a vector; one array is a scalar, or
+    vector ``component`` (its ghosts across a mirror take that component's sign).
+    """
+    xs, dtype = _inputs(arrays)
+    tables: KernelTables = kernel_tables(grid, operator, order, dtype.name)
+    exts = [axis_stencil(grid, a, operator, order).ext for a in range(grid.ndim)]
+    components = list(range(len(xs))) if len(xs) > 1 else [component]
+    return _run_tables(grid, xs, components, tables, exts, mode, operator)
+
+
+def _inputs(arrays: Sequence[Any]) -> tuple[list[Any], np.dtype]:
     import dask.array as da
 
     xs = [da.asarray(x) for x in arrays]
@@ -175,45 +195,49 @@ def _apply(grid: Grid, arrays: Sequence[Any], operator: str, order: int, mode: i
     if dtype not in KERNEL_DTYPES:
         msg = f"data must be float32 or float64 for the dask engine, got {dtype}"
         raise TypeError(msg)
-    tables: KernelTables = kernel_tables(grid, operator, order, dtype.name)
-    exts = [axis_stencil(grid, a, operator, order).ext for a in range(grid.ndim)]
+    return [x.astype(dtype) for x in xs], dtype
+
+
+def _run_tables(
+    grid: Grid,
+    xs: Sequence[Any],
+    components: Sequence[int | None],
+    tables: KernelTables,
+    exts: Sequence[AxisExtension],
+    mode: int,
+    label: str,
+) -> Any:
+    """The kernel with ``tables`` over arrays ``xs`` holding vector ``components``."""
+    from dask.base import tokenize
+
+    dtype = xs[0].dtype
     pad = VIEW_NDIM - grid.ndim
     depth = tuple(int(tables.reach[a + pad]) for a in range(grid.ndim))
     chunks = tuple(halo_chunks(c, d) for c, d in zip(xs[0].chunks, depth, strict=True))
     blocks = []
-    for c, x in enumerate(xs):
-        x = x.astype(dtype).rechunk(chunks)
-        x = _with_ghosts(x, grid, exts, c if len(xs) > 1 else None)
+    for x, component in zip(xs, components, strict=True):
+        x = _with_ghosts(x.rechunk(chunks), grid, list(exts), component)
         merged = []
         for cs, e in zip(chunks, exts, strict=True):
             sizes = list(cs)
             sizes[0] += e.lo
             sizes[-1] += e.hi
             merged.append(tuple(sizes))
-        x = x.rechunk(tuple(merged))
-        depths = dict(enumerate(depth))
-        blocks.append(
-            da.overlap.overlap(x, depths, {a: "none" for a in depths}, allow_rechunk=False)
-        )
+        blocks.append(x.rechunk(tuple(merged)))
     layout = _Layout(
-        mode=mode,
-        ncomp=grid.ndim if mode == MODE_COMPONENTS else 1,
-        starts=tuple(tuple(int(s) for s in np.cumsum((0,) + c[:-1])) for c in chunks),
-        sizes=chunks,
-        lows=tuple(e.lo for e in exts),
-        depth=depth,
+        mode=mode, ncomp=grid.ndim if mode == MODE_COMPONENTS else 1, lows=tuple(e.lo for e in exts)
     )
-    lead = ((layout.ncomp,),) if mode == MODE_COMPONENTS else ()
-    out_ndim = grid.ndim + len(lead)
-    return da.map_blocks(
-        _block,
-        *blocks,
-        dask.delayed(tables, pure=True),
-        layout=layout,
+    token = tokenize(*[x.name for x in blocks], layout, tables)
+    return halo_map(
+        blocks,
+        lows=layout.lows,
+        sizes=grid.shape,
+        depth=depth,
+        run=functools.partial(_run_part, layout=layout),
+        tables=tables,
+        ncomp=layout.ncomp if mode == MODE_COMPONENTS else None,
         dtype=dtype,
-        chunks=lead + chunks,
-        new_axis=[0] if lead else None,
-        meta=np.empty((0,) * out_ndim, dtype=dtype),
+        name=f"fieldgrad-{label}-{token}",
     )
 
 
@@ -236,8 +260,12 @@ class DaskEngine:
 
     name = "dask"
 
-    def gradient(self, grid: Grid, data: Any, *, order: int) -> Any:
+    def gradient(self, grid: Grid, data: Any, *, order: int, out: Any = None) -> Any:
         """Orthonormal gradient components, stacked along a leading axis (lazy)."""
+        return deliver(self._gradient(grid, data, order), out)
+
+    @staticmethod
+    def _gradient(grid: Grid, data: Any, order: int) -> Any:
         import dask.array as da
 
         out = _apply(grid, [data], "gradient", order, MODE_COMPONENTS)
@@ -247,29 +275,51 @@ class DaskEngine:
             out = da.stack(comps)
         return out
 
-    def gradient_norm(self, grid: Grid, data: Any, *, order: int, ord: float) -> Any:
+    def gradient_norm(
+        self, grid: Grid, data: Any, *, order: int, ord: float, out: Any = None
+    ) -> Any:
         """Norm of the gradient components, fused per chunk (lazy)."""
-        out = _apply(grid, [data], "gradient", order, NORM_MODES[float(ord)])
+        result = _apply(grid, [data], "gradient", order, NORM_MODES[float(ord)])
         steps = fill_plan(grid, order)
         if steps:
-            comps = self.gradient(grid, data, order=order)
+            comps = self._gradient(grid, data, order)
             for step in steps:
                 at = (slice(None),) * step.axis + (step.index,)
                 row = comps[(slice(None),) + at]
-                out[at] = component_norm([row[c] for c in range(grid.ndim)], ord)
-        return out
+                result[at] = component_norm([row[c] for c in range(grid.ndim)], ord)
+        return deliver(result, out)
 
-    def divergence(self, grid: Grid, components: Sequence[Any], *, order: int) -> Any:
+    def divergence(
+        self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None
+    ) -> Any:
         """Divergence of orthonormal components (lazy)."""
-        out = _apply(grid, components, "divergence", order, MODE_SUM)
+        result = _apply(grid, components, "divergence", order, MODE_SUM)
         steps = fill_plan(grid, order)
-        return apply_fill(out, grid, steps) if steps else out
+        return deliver(apply_fill(result, grid, steps) if steps else result, out)
 
-    def laplacian(self, grid: Grid, data: Any, *, order: int) -> Any:
+    def laplacian(self, grid: Grid, data: Any, *, order: int, out: Any = None) -> Any:
         """Laplace-Beltrami operator (lazy)."""
-        out = _apply(grid, [data], "laplacian", order, MODE_SUM)
+        result = _apply(grid, [data], "laplacian", order, MODE_SUM)
         steps = fill_plan(grid, order)
-        return apply_fill(out, grid, steps) if steps else out
+        return deliver(apply_fill(result, grid, steps) if steps else result, out)
+
+    def curl(self, grid: Grid, components: Sequence[Any], *, order: int, out: Any = None) -> Any:
+        """Curl (lazy): one kernel pass per curl component (see
+        :func:`~fieldgrad.engines.curl.curl_tables`), chunk by chunk."""
+        import dask.array as da
+
+        curl_shape(grid)
+        xs, dtype = _inputs(components)
+        steps = fill_plan(grid, order)
+        parts = []
+        for k in range(1 if grid.ndim == 2 else 3):
+            t = curl_tables(grid, order, dtype.name, k)
+            arrays = [xs[c] for c in t.inputs]
+            part = _run_tables(grid, arrays, t.inputs, t.tables, t.exts, MODE_SUM, "curl")
+            if steps:
+                part = apply_fill(part, grid, steps, component=curl_fill_component(grid, k))
+            parts.append(part)
+        return deliver(parts[0] if grid.ndim == 2 else da.stack(parts), out)
 
 
 DASK_ENGINE = register_engine(DaskEngine(), auto=accepts)

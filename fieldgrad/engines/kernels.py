@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -47,6 +48,8 @@ __all__ = [
     "MODE_NORMINF",
     "MODE_SUM",
     "NORM_MODES",
+    "FlatTables",
+    "Region",
     "run_kernel",
 ]
 
@@ -56,6 +59,44 @@ CHUNKS_PER_THREAD = 2
 PARALLEL_MIN_SIZE = 100_000
 #: Points of a row the buffered path handles at once (its buffers stay in L1).
 TILE = 512
+
+
+class Region(NamedTuple):
+    """Where the kernel works, in the 3-D view: the output region ``lo .. hi``
+    (grid indices), the offsets ``io`` from grid to input indices (a chunk
+    holding ghosts and halo), the input's shape ``n`` and the first view axis
+    the grid occupies (``3 - ndim``)."""
+
+    lo0: np.intp
+    lo1: np.intp
+    lo2: np.intp
+    hi0: np.intp
+    hi1: np.intp
+    hi2: np.intp
+    io0: np.intp
+    io1: np.intp
+    io2: np.intp
+    n0: np.intp
+    n1: np.intp
+    n2: np.intp
+    first: np.intp
+
+
+class FlatTables(NamedTuple):
+    """The :class:`~fieldgrad.engines.tables.KernelTables` as the kernel reads them
+    (``weights``, ``perm`` and ``factors`` flattened; see there)."""
+
+    counts: np.ndarray
+    weights: np.ndarray
+    sources: np.ndarray
+    mirrors: np.ndarray
+    plain: np.ndarray
+    perm: np.ndarray
+    inner: np.ndarray
+    signs: np.ndarray
+    factors: np.ndarray
+    fast: np.ndarray
+
 
 _LAUNCH = threading.Lock()
 #: Whether this process was forked from one whose OpenMP threads were running:
@@ -309,29 +350,33 @@ def _buffered(
 
 
 @njit(cache=True, nogil=True)
-def _rows(
-    u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-    perm, inner, signs, factors, fast, t0, t1,
-):  # fmt: skip
+def _rows(u0, u1, u2, out, mode, vector, geo, tab, t0, t1):
     """Rows ``t0 .. t1`` (flat index over the two outer axes) of the output region.
 
-    ``geo`` holds the region ``lo[3], hi[3]``, the input index offsets
-    ``ioff[3]``, the input shape ``n[3]`` and the first view axis of the
-    grid; ``u*``, ``out``, ``weights``, ``perm`` and ``factors`` are flat.
+    ``geo`` is a :class:`Region`, ``tab`` the :class:`FlatTables`; ``u*`` and
+    ``out`` are flat.
     """
+    counts, weights, sources, mirrors, plain = (
+        tab.counts,
+        tab.weights,
+        tab.sources,
+        tab.mirrors,
+        tab.plain,
+    )
+    perm, inner, signs, factors, fast = tab.perm, tab.inner, tab.signs, tab.factors, tab.fast
     nmax = sources.shape[2]
-    lo0, lo1, lo2 = geo[0], geo[1], geo[2]
-    hi2 = geo[5]
-    m0, m1, m2 = geo[3] - lo0, geo[4] - lo1, hi2 - lo2
-    io0, io1, io2 = geo[6], geo[7], geo[8]
-    n1, n2 = geo[10], geo[11]
+    lo0, lo1, lo2 = geo.lo0, geo.lo1, geo.lo2
+    hi2 = geo.hi2
+    m0, m1, m2 = geo.hi0 - lo0, geo.hi1 - lo1, hi2 - lo2
+    io0, io1, io2 = geo.io0, geo.io1, geo.io2
+    n1, n2 = geo.n1, geo.n2
     st0 = n1 * n2
     plane = np.uint64(m0 * m1 * m2)
     acc0 = np.zeros(TILE, dtype=out.dtype)
     acc1 = np.zeros(TILE, dtype=out.dtype)
     acc2 = np.zeros(TILE, dtype=out.dtype)
     z = acc0[0]
-    first = geo[12]
+    first = geo.first
     fa, fb, half, flat = fast[2, 0], fast[2, 1], fast[2, 2], fast[2, 3]
     width = 2 * half + 1
     # the fused range of every row, if its outer stencils allow (widths 3 and 5:
@@ -414,28 +459,18 @@ def _combine(out, mode, first, a0, a1, a2, r0, r1, r2, m, ob, plane):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _run_parallel(
-    u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-    perm, inner, signs, factors, fast, nchunks,
-):  # fmt: skip
-    rows = (geo[3] - geo[0]) * (geo[4] - geo[1])
+def _run_parallel(u0, u1, u2, out, mode, vector, geo, tab, nchunks):
+    rows = (geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1)
     for c in prange(nchunks):
         _rows(
-            u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-            perm, inner, signs, factors, fast, c * rows // nchunks, (c + 1) * rows // nchunks,
-        )  # fmt: skip
+            u0, u1, u2, out, mode, vector, geo, tab, c * rows // nchunks, (c + 1) * rows // nchunks
+        )
 
 
 @njit(cache=True, nogil=True)
-def _run_serial(
-    u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-    perm, inner, signs, factors, fast,
-):  # fmt: skip
-    rows = (geo[3] - geo[0]) * (geo[4] - geo[1])
-    _rows(
-        u0, u1, u2, out, mode, vector, geo, counts, weights, sources, mirrors, plain,
-        perm, inner, signs, factors, fast, np.int64(0), rows,
-    )  # fmt: skip
+def _run_serial(u0, u1, u2, out, mode, vector, geo, tab):
+    rows = (geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1)
+    _rows(u0, u1, u2, out, mode, vector, geo, tab, np.int64(0), rows)
 
 
 def run_kernel(
@@ -465,27 +500,33 @@ def run_kernel(
     pad = 3 - ndim
     flat = [u.reshape(-1) for u in inputs]
     u0, u1, u2 = (flat * 3)[:3] if len(flat) == 1 else [flat[0]] * pad + flat
-    geo = np.zeros(13, dtype=np.intp)
-    geo[3:6] = 1
-    geo[9:12] = 1
-    geo[pad:3] = (0,) * ndim if lo is None else lo
-    geo[3 + pad : 6] = inputs[0].shape if hi is None else hi
-    geo[9 + pad : 12] = inputs[0].shape
-    geo[12] = pad
+    shape = (1,) * pad + tuple(inputs[0].shape)
+    lows = (0,) * 3 if lo is None else (0,) * pad + tuple(lo)
+    highs = shape if hi is None else (1,) * pad + tuple(hi)
+    ioffs: tuple[int, ...] = (0, 0, 0)
     t = tables
     if block is None:
         sources, mirrors, plain, fast = t.sources, t.mirrors, t.plain, t.fast
     else:
         ioff, sources, fast = block
-        geo[6:9] = ioff
+        ioffs = tuple(int(i) for i in ioff)
         mirrors = np.zeros_like(sources)
         plain = np.ones_like(t.plain)
-    args = (
-        u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, t.counts,
-        t.weights.reshape(-1), sources, mirrors, plain, t.perm.reshape(-1), t.inner, t.signs,
-        t.factors.reshape(-1), fast,
-    )  # fmt: skip
-    rows = int((geo[3] - geo[0]) * (geo[4] - geo[1]))
+    geo = Region(*(np.intp(v) for v in (*lows, *highs, *ioffs, *shape, pad)))
+    tab = FlatTables(
+        counts=t.counts,
+        weights=t.weights.reshape(-1),
+        sources=sources,
+        mirrors=mirrors,
+        plain=plain,
+        perm=t.perm.reshape(-1),
+        inner=t.inner,
+        signs=t.signs,
+        factors=t.factors.reshape(-1),
+        fast=fast,
+    )
+    args = (u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, tab)
+    rows = int((geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1))
     big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1
     if parallel and big and not _FORKED_FROM_OPENMP and _LAUNCH.acquire(blocking=False):
         try:

@@ -22,7 +22,8 @@ import numpy as np
 
 from ..discretization import apply_fill, component_norm, fill_plan, fill_rows
 from ..grids.base import Grid
-from .base import register_engine
+from .base import deliver, register_engine
+from .curl import curl_fill_component, curl_shape, curl_tables
 from .numpy_engine import NUMPY_ENGINE
 from .tables import MODE_COMPONENTS, MODE_SUM, NORM_MODES, kernel_tables
 
@@ -67,57 +68,117 @@ class NumbaEngine:
 
     name = "numba"
 
-    def gradient(self, grid: Grid, data: np.ndarray, *, order: int) -> Any:
+    def gradient(
+        self, grid: Grid, data: np.ndarray, *, order: int, out: np.ndarray | None = None
+    ) -> Any:
         """Orthonormal gradient components, stacked along a leading axis."""
         inputs = _inputs([data])
         if inputs is None:
-            return np.stack(NUMPY_ENGINE.gradient(grid, data, order=order))
+            return NUMPY_ENGINE.gradient(grid, data, order=order, out=out)
         (u,) = inputs
-        out = np.empty((grid.ndim,) + grid.shape, dtype=u.dtype)
+        target = _target(out, (grid.ndim,) + grid.shape, u.dtype, inputs)
         tables = kernel_tables(grid, "gradient", order, u.dtype.name)
-        _kernels().run_kernel(tables, (u,), out, MODE_COMPONENTS)
+        _kernels().run_kernel(tables, (u,), target, MODE_COMPONENTS)
         steps = fill_plan(grid, order)
         for c in range(grid.ndim) if steps else ():
-            apply_fill(out[c], grid, steps, component=c)
-        return out
+            apply_fill(target[c], grid, steps, component=c)
+        return deliver(target, out)
 
-    def gradient_norm(self, grid: Grid, data: np.ndarray, *, order: int, ord: float) -> np.ndarray:
+    def gradient_norm(
+        self, grid: Grid, data: np.ndarray, *, order: int, ord: float, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Norm of the gradient components, fused: derivatives and norm in one pass."""
         inputs = _inputs([data])
         if inputs is None:
-            return NUMPY_ENGINE.gradient_norm(grid, data, order=order, ord=ord)
+            return NUMPY_ENGINE.gradient_norm(grid, data, order=order, ord=ord, out=out)
         (u,) = inputs
         tables = kernel_tables(grid, "gradient", order, u.dtype.name)
-        out = np.empty((1,) + grid.shape, dtype=u.dtype)
-        _kernels().run_kernel(tables, (u,), out, NORM_MODES[float(ord)])
-        result = out[0]
+        result = _target(out, grid.shape, u.dtype, inputs)
+        _kernels().run_kernel(tables, (u,), result[np.newaxis], NORM_MODES[float(ord)])
         steps = fill_plan(grid, order)
         if steps:
             _fill_norm(result, grid, u, tables, steps, ord)
-        return result
+        return deliver(result, out)
 
-    def divergence(self, grid: Grid, components: Sequence[np.ndarray], *, order: int) -> np.ndarray:
+    def divergence(
+        self,
+        grid: Grid,
+        components: Sequence[np.ndarray],
+        *,
+        order: int,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Divergence of orthonormal components, all axes in one pass."""
         inputs = _inputs(components)
         if inputs is None:
-            return NUMPY_ENGINE.divergence(grid, components, order=order)
-        return self._sum(grid, inputs, "divergence", order)
+            return NUMPY_ENGINE.divergence(grid, components, order=order, out=out)
+        return self._sum(grid, inputs, "divergence", order, out)
 
-    def laplacian(self, grid: Grid, data: np.ndarray, *, order: int) -> np.ndarray:
+    def laplacian(
+        self, grid: Grid, data: np.ndarray, *, order: int, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Laplace-Beltrami operator, all axes in one pass."""
         inputs = _inputs([data])
         if inputs is None:
-            return NUMPY_ENGINE.laplacian(grid, data, order=order)
-        return self._sum(grid, inputs, "laplacian", order)
+            return NUMPY_ENGINE.laplacian(grid, data, order=order, out=out)
+        return self._sum(grid, inputs, "laplacian", order, out)
+
+    def curl(
+        self,
+        grid: Grid,
+        components: Sequence[np.ndarray],
+        *,
+        order: int,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Curl, one pass of the kernel per curl component (:func:`curl_tables`)."""
+        inputs = _inputs(components)
+        if inputs is None:
+            return NUMPY_ENGINE.curl(grid, components, order=order, out=out)
+        dtype = inputs[0].dtype
+        result = _target(out, curl_shape(grid), dtype, inputs)
+        slabs = result[np.newaxis, np.newaxis] if grid.ndim == 2 else result[:, np.newaxis]
+        steps = fill_plan(grid, order)
+        for k, slab in enumerate(slabs):
+            t = curl_tables(grid, order, dtype.name, k)
+            _kernels().run_kernel(t.tables, tuple(inputs[c] for c in t.inputs), slab, MODE_SUM)
+            if steps:
+                apply_fill(slab[0], grid, steps, component=curl_fill_component(grid, k))
+        return deliver(result, out)
 
     @staticmethod
-    def _sum(grid: Grid, inputs: tuple[np.ndarray, ...], operator: str, order: int) -> np.ndarray:
+    def _sum(
+        grid: Grid,
+        inputs: tuple[np.ndarray, ...],
+        operator: str,
+        order: int,
+        out: np.ndarray | None,
+    ) -> np.ndarray:
         dtype = inputs[0].dtype
-        out = np.empty((1,) + grid.shape, dtype=dtype)
+        result = _target(out, grid.shape, dtype, inputs)
         tables = kernel_tables(grid, operator, order, dtype.name)
-        _kernels().run_kernel(tables, inputs, out, MODE_SUM)
+        _kernels().run_kernel(tables, inputs, result[np.newaxis], MODE_SUM)
         steps = fill_plan(grid, order)
-        return apply_fill(out[0], grid, steps) if steps else out[0]
+        if steps:
+            apply_fill(result, grid, steps)
+        return deliver(result, out)
+
+
+def _target(
+    out: np.ndarray | None,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    inputs: Sequence[np.ndarray],
+) -> np.ndarray:
+    """Where the kernel writes: ``out`` itself if it is C-contiguous and shares no
+    memory with the inputs, else a new array (copied into ``out`` afterwards)."""
+    if (
+        out is not None
+        and out.flags.c_contiguous
+        and not any(np.may_share_memory(out, u) for u in inputs)
+    ):
+        return out
+    return np.empty(shape, dtype=dtype)
 
 
 def _fill_norm(

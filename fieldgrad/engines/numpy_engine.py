@@ -31,7 +31,8 @@ from ..discretization import (
     metric_order,
 )
 from ..grids.base import Grid
-from .base import register_engine
+from .base import deliver, register_engine
+from .curl import curl
 
 __all__ = ["NumpyEngine", "axis_derivative"]
 
@@ -82,20 +83,65 @@ class NumpyEngine:
 
     name = "numpy"
 
-    def gradient(self, grid: Grid, data: np.ndarray, *, order: int) -> list[np.ndarray]:
-        """Orthonormal gradient components ``(1/h_i) d_i f``."""
+    def derivatives(
+        self, grid: Grid, data: np.ndarray, *, order: int, component: int | None = None
+    ) -> list[np.ndarray]:
+        """``(1/h_i) d_i f`` along every axis, unfilled on an axis or pole.
+
+        ``component`` is the orthonormal vector component ``data`` holds (its
+        sign across a mirror), None for a scalar.
+        """
         h = grid.scale_factors()
-        comps = []
-        for i in range(grid.ndim):
-            g = _divide(axis_derivative(data, grid, i, order=order), h[i].astype(data.dtype))
-            comps.append(fill_axis_points(g, grid, order, component=i))
-        return comps
+        return [
+            _divide(
+                axis_derivative(data, grid, i, order=order, component=component),
+                h[i].astype(data.dtype),
+            )
+            for i in range(grid.ndim)
+        ]
 
-    def gradient_norm(self, grid: Grid, data: np.ndarray, *, order: int, ord: float) -> np.ndarray:
+    def gradient(
+        self, grid: Grid, data: np.ndarray, *, order: int, out: np.ndarray | None = None
+    ) -> list[np.ndarray] | np.ndarray:
+        """Orthonormal gradient components ``(1/h_i) d_i f``."""
+        comps = self._components(grid, data, order)
+        return comps if out is None else deliver(np.stack(comps), out)
+
+    def _components(self, grid: Grid, data: np.ndarray, order: int) -> list[np.ndarray]:
+        return [
+            fill_axis_points(g, grid, order, component=i)
+            for i, g in enumerate(self.derivatives(grid, data, order=order))
+        ]
+
+    def gradient_norm(
+        self, grid: Grid, data: np.ndarray, *, order: int, ord: float, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Norm of the gradient components."""
-        return component_norm(self.gradient(grid, data, order=order), ord)
+        return deliver(component_norm(self._components(grid, data, order), ord), out)
 
-    def divergence(self, grid: Grid, components: Sequence[np.ndarray], *, order: int) -> np.ndarray:
+    def curl(
+        self,
+        grid: Grid,
+        components: Sequence[np.ndarray],
+        *,
+        order: int,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Curl of orthonormal components (see :mod:`fieldgrad.engines.curl`)."""
+
+        def derivs(j: int, q: int) -> list[np.ndarray]:
+            return self.derivatives(grid, components[j], order=q, component=j)
+
+        return deliver(curl(grid, components, derivs, order), out)
+
+    def divergence(
+        self,
+        grid: Grid,
+        components: Sequence[np.ndarray],
+        *,
+        order: int,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Divergence ``sum_i (1/h_i)(d_i v_i + v_i d_i log(J/h_i))``."""
         q = metric_order(grid, order)
         h = grid.scale_factors()
@@ -110,9 +156,11 @@ class NumpyEngine:
                     term = term + v * log.astype(dtype)
             with np.errstate(invalid="ignore"):
                 total = total + _divide(term, h[i].astype(dtype))
-        return fill_axis_points(total, grid, order)
+        return deliver(fill_axis_points(total, grid, order), out)
 
-    def laplacian(self, grid: Grid, data: np.ndarray, *, order: int) -> np.ndarray:
+    def laplacian(
+        self, grid: Grid, data: np.ndarray, *, order: int, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Laplace-Beltrami operator ``sum_i (1/h_i^2)(d_ii f + d_i f d_i log(J/h_i^2))``."""
         q = metric_order(grid, order)
         h = grid.scale_factors()
@@ -126,7 +174,7 @@ class NumpyEngine:
                     term = term + axis_derivative(data, grid, i, order=q) * log.astype(data.dtype)
             with np.errstate(invalid="ignore"):
                 total = total + _divide(term, (h[i] ** 2).astype(data.dtype))
-        return fill_axis_points(total, grid, order)
+        return deliver(fill_axis_points(total, grid, order), out)
 
 
 NUMPY_ENGINE = register_engine(NumpyEngine())

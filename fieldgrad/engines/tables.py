@@ -46,6 +46,8 @@ __all__ = [
     "KernelTables",
     "axis_stencil",
     "kernel_tables",
+    "merged_stencil",
+    "tables_from_stencils",
 ]
 
 #: What a table computes per axis: ``(1/h_i) d_i``, the Laplacian terms
@@ -154,7 +156,6 @@ def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStenci
     if operator not in OPERATORS:
         msg = f"operator must be one of {OPERATORS}, got {operator!r}"
         raise ValueError(msg)
-    n = grid.shape[axis]
     parts: list[tuple[int, int, np.ndarray | None]]
     if operator == "gradient":
         parts = [(1, order, None)]
@@ -166,6 +167,25 @@ def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStenci
         parts = [(2, q, None)] if operator == "laplacian" else [(1, q, None)]
         if coef is not None:
             parts.append((1 if operator == "laplacian" else 0, q, coef))
+    return merged_stencil(grid, axis, parts)
+
+
+def merged_stencil(
+    grid: Grid, axis: int, parts: list[tuple[int, int, np.ndarray | None]]
+) -> AxisStencil:
+    """One row of taps per point: the sum of ``coef * d^m`` (accuracy ``q``) over
+    ``parts = [(m, q, coef or None), ...]``; ``m = 0`` is the point itself.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.tables import merged_stencil
+    >>> grid = fg.CartesianGrid(bounds=[(0, 4)], shape=(5,))
+    >>> st = merged_stencil(grid, 0, [(1, 2, None)])
+    >>> [round(float(w), 12) for w in st.weights[: st.counts[2], 2]]   # spacing 0.8
+    [-0.625, -0.0, 0.625]
+    """
+    n = grid.shape[axis]
     widths = [derivative_matrix(grid, axis, m, q)[1] for m, q, _ in parts if m > 0]
     ext = axis_extension(grid, axis, max(widths))
     merged: list[dict] = [{} for _ in range(n)]
@@ -255,9 +275,27 @@ def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTa
     >>> int(t.mirrors[1, 0, 0])          # r = 0 lies below the first radius: the lower mirror
     1
     """
+    stencils = [axis_stencil(grid, a, operator, order) for a in range(grid.ndim)]
+    return tables_from_stencils(grid, stencils, operator, dtype)
+
+
+def tables_from_stencils(
+    grid: Grid, stencils: list[AxisStencil], operator: str, dtype: str
+) -> KernelTables:
+    """Kernel tables from one stencil per grid axis; the metric factors are those
+    of ``operator`` (``1/h``, or ``1/h^2`` for the Laplacian).
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.tables import axis_stencil, tables_from_stencils
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1)] * 2, shape=(4, 5))
+    >>> st = [axis_stencil(grid, a, "gradient", 2) for a in range(2)]
+    >>> tables_from_stencils(grid, st, "gradient", "float64").counts.shape
+    (3, 5)
+    """
     off = VIEW_NDIM - grid.ndim
     nmax = max(grid.shape)
-    stencils = [axis_stencil(grid, a, operator, order) for a in range(grid.ndim)]
     K = max(s.weights.shape[0] for s in stencils)
     counts = np.zeros((3, nmax), dtype=np.intp)
     weights = np.zeros((3, K, nmax), dtype=dtype)

@@ -186,3 +186,28 @@ def test_distributed_local_cluster(close):
         biggest = float(norm.data.max().compute())
     close(computed, reference)
     assert biggest == pytest.approx(reference.max(), rel=1e-12)
+
+
+def test_input_chunks_are_read_whole_only_by_their_interior():
+    """Each input chunk is read by one task that needs it whole (its interior part);
+    every other reader takes a copy of a few layers, so the chunk is freed early."""
+    from dask.core import get_dependencies
+
+    from fieldgrad.engines.halo import _take
+
+    grid = fg.CartesianGrid(bounds=[(0, 1)] * 3, shape=(36, 36, 36))
+    data = da.random.default_rng(0).random(grid.shape, chunks=12)
+    out = fg.ScalarField(grid, data).gradient_norm().data
+    graph = dict(out.__dask_graph__())
+    inputs = {key for key in graph if isinstance(key, tuple) and key[0] == data.name}
+    whole_readers: dict = {key: [] for key in inputs}
+    for key, task in graph.items():
+        for dep in get_dependencies(graph, key) & inputs:
+            func = task[0] if isinstance(task, tuple) else getattr(task, "func", None)
+            if func is not _take:
+                whole_readers[dep].append(key)
+    assert len(inputs) == 27
+    assert all(len(readers) == 1 for readers in whole_readers.values()), whole_readers
+    np.testing.assert_allclose(
+        out.compute(), fg.ScalarField(grid, data.compute()).gradient_norm().data, rtol=1e-12
+    )
