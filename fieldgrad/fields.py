@@ -67,9 +67,15 @@ def _method(name: str) -> Callable[..., Any]:
     return FIELD_METHODS[name]
 
 
+#: dtypes a field keeps as they are.
+NATIVE_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
 def _field_dtype(dtype: np.dtype) -> np.dtype:
     """The dtype a field stores: float32, float64 or complex kept (in native byte
     order); float16 widened to float32; integers and booleans become float64."""
+    if dtype in NATIVE_FLOATS:
+        return dtype
     if not (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)):
         msg = f"data must be numeric (real or complex), got dtype {dtype}"
         raise TypeError(msg)

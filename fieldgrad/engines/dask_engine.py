@@ -46,6 +46,7 @@ from .tables import (
     VIEW_NDIM,
     KernelTables,
     axis_stencil,
+    dtype_name,
     kernel_tables,
 )
 
@@ -181,7 +182,7 @@ def _apply(
     vector ``component`` (its ghosts across a mirror take that component's sign).
     """
     xs, dtype = _inputs(arrays)
-    tables: KernelTables = kernel_tables(grid, operator, order, dtype.name)
+    tables: KernelTables = kernel_tables(grid, operator, order, dtype_name(dtype))
     exts = [axis_stencil(grid, a, operator, order).ext for a in range(grid.ndim)]
     components = list(range(len(xs))) if len(xs) > 1 else [component]
     return _run_tables(grid, xs, components, tables, exts, mode, operator)
@@ -313,7 +314,7 @@ class DaskEngine:
         steps = fill_plan(grid, order)
         parts = []
         for k in range(1 if grid.ndim == 2 else 3):
-            t = curl_tables(grid, order, dtype.name, k)
+            t = curl_tables(grid, order, dtype_name(dtype), k)
             arrays = [xs[c] for c in t.inputs]
             part = _run_tables(grid, arrays, t.inputs, t.tables, t.exts, MODE_SUM, "curl")
             if steps:

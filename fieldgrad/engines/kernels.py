@@ -67,19 +67,19 @@ class Region(NamedTuple):
     holding ghosts and halo), the input's shape ``n`` and the first view axis
     the grid occupies (``3 - ndim``)."""
 
-    lo0: np.intp
-    lo1: np.intp
-    lo2: np.intp
-    hi0: np.intp
-    hi1: np.intp
-    hi2: np.intp
-    io0: np.intp
-    io1: np.intp
-    io2: np.intp
-    n0: np.intp
-    n1: np.intp
-    n2: np.intp
-    first: np.intp
+    lo0: int
+    lo1: int
+    lo2: int
+    hi0: int
+    hi1: int
+    hi2: int
+    io0: int
+    io1: int
+    io2: int
+    n0: int
+    n1: int
+    n2: int
+    first: int
 
 
 class FlatTables(NamedTuple):
@@ -473,6 +473,37 @@ def _run_serial(u0, u1, u2, out, mode, vector, geo, tab):
     _rows(u0, u1, u2, out, mode, vector, geo, tab, np.int64(0), rows)
 
 
+def _flat_tables(
+    t: KernelTables, sources: np.ndarray, mirrors: np.ndarray, plain: np.ndarray, fast: np.ndarray
+) -> FlatTables:
+    return FlatTables(
+        counts=t.counts,
+        weights=t.weights.reshape(-1),
+        sources=sources,
+        mirrors=mirrors,
+        plain=plain,
+        perm=t.perm.reshape(-1),
+        inner=t.inner,
+        signs=t.signs,
+        factors=t.factors.reshape(-1),
+        fast=fast,
+    )
+
+
+#: The flat tables of whole-grid runs, built once per KernelTables (kept as long as it is).
+_WHOLE_GRID: dict[int, tuple[KernelTables, FlatTables]] = {}
+
+
+def _whole_grid_tables(t: KernelTables) -> FlatTables:
+    hit = _WHOLE_GRID.get(id(t))
+    if hit is None or hit[0] is not t:
+        if len(_WHOLE_GRID) > 64:  # tables of grids no longer in use: start afresh
+            _WHOLE_GRID.clear()
+        hit = (t, _flat_tables(t, t.sources, t.mirrors, t.plain, t.fast))
+        _WHOLE_GRID[id(t)] = hit
+    return hit[1]
+
+
 def run_kernel(
     tables: KernelTables,
     inputs: tuple[np.ndarray, ...],
@@ -506,25 +537,12 @@ def run_kernel(
     ioffs: tuple[int, ...] = (0, 0, 0)
     t = tables
     if block is None:
-        sources, mirrors, plain, fast = t.sources, t.mirrors, t.plain, t.fast
+        tab = _whole_grid_tables(t)
     else:
         ioff, sources, fast = block
         ioffs = tuple(int(i) for i in ioff)
-        mirrors = np.zeros_like(sources)
-        plain = np.ones_like(t.plain)
-    geo = Region(*(np.intp(v) for v in (*lows, *highs, *ioffs, *shape, pad)))
-    tab = FlatTables(
-        counts=t.counts,
-        weights=t.weights.reshape(-1),
-        sources=sources,
-        mirrors=mirrors,
-        plain=plain,
-        perm=t.perm.reshape(-1),
-        inner=t.inner,
-        signs=t.signs,
-        factors=t.factors.reshape(-1),
-        fast=fast,
-    )
+        tab = _flat_tables(t, sources, np.zeros_like(sources), np.ones_like(t.plain), fast)
+    geo = Region(*(int(v) for v in (*lows, *highs, *ioffs, *shape, pad)))  # numba: intp
     args = (u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, tab)
     rows = int((geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1))
     big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1

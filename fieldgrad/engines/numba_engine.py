@@ -25,7 +25,7 @@ from ..grids.base import Grid
 from .base import deliver, register_engine
 from .curl import curl_fill_component, curl_shape, curl_tables
 from .numpy_engine import NUMPY_ENGINE
-from .tables import MODE_COMPONENTS, MODE_SUM, NORM_MODES, kernel_tables
+from .tables import MODE_COMPONENTS, MODE_SUM, NORM_MODES, dtype_name, kernel_tables
 
 __all__ = ["NumbaEngine", "KERNEL_DTYPES", "accepts"]
 
@@ -77,7 +77,7 @@ class NumbaEngine:
             return NUMPY_ENGINE.gradient(grid, data, order=order, out=out)
         (u,) = inputs
         target = _target(out, (grid.ndim,) + grid.shape, u.dtype, inputs)
-        tables = kernel_tables(grid, "gradient", order, u.dtype.name)
+        tables = kernel_tables(grid, "gradient", order, dtype_name(u.dtype))
         _kernels().run_kernel(tables, (u,), target, MODE_COMPONENTS)
         steps = fill_plan(grid, order)
         for c in range(grid.ndim) if steps else ():
@@ -92,7 +92,7 @@ class NumbaEngine:
         if inputs is None:
             return NUMPY_ENGINE.gradient_norm(grid, data, order=order, ord=ord, out=out)
         (u,) = inputs
-        tables = kernel_tables(grid, "gradient", order, u.dtype.name)
+        tables = kernel_tables(grid, "gradient", order, dtype_name(u.dtype))
         result = _target(out, grid.shape, u.dtype, inputs)
         _kernels().run_kernel(tables, (u,), result[np.newaxis], NORM_MODES[float(ord)])
         steps = fill_plan(grid, order)
@@ -140,7 +140,7 @@ class NumbaEngine:
         slabs = result[np.newaxis, np.newaxis] if grid.ndim == 2 else result[:, np.newaxis]
         steps = fill_plan(grid, order)
         for k, slab in enumerate(slabs):
-            t = curl_tables(grid, order, dtype.name, k)
+            t = curl_tables(grid, order, dtype_name(dtype), k)
             _kernels().run_kernel(t.tables, tuple(inputs[c] for c in t.inputs), slab, MODE_SUM)
             if steps:
                 apply_fill(slab[0], grid, steps, component=curl_fill_component(grid, k))
@@ -156,7 +156,7 @@ class NumbaEngine:
     ) -> np.ndarray:
         dtype = inputs[0].dtype
         result = _target(out, grid.shape, dtype, inputs)
-        tables = kernel_tables(grid, operator, order, dtype.name)
+        tables = kernel_tables(grid, operator, order, dtype_name(dtype))
         _kernels().run_kernel(tables, inputs, result[np.newaxis], MODE_SUM)
         steps = fill_plan(grid, order)
         if steps:

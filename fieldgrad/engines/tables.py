@@ -18,6 +18,7 @@ engine, touching only the few rows involved.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,7 @@ __all__ = [
     "AxisStencil",
     "KernelTables",
     "axis_stencil",
+    "dtype_name",
     "kernel_tables",
     "merged_stencil",
     "tables_from_stencils",
@@ -216,6 +218,20 @@ def _factor(grid: Grid, operator: str, component: int, axis: int) -> np.ndarray 
         return None
     with np.errstate(divide="ignore"):
         return 1.0 / (f * f) if operator == "laplacian" else 1.0 / f
+
+
+@functools.cache
+def dtype_name(dtype: np.dtype) -> str:
+    """``dtype.name``, looked up once per dtype (numpy builds the string on every access).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.engines.tables import dtype_name
+    >>> dtype_name(np.dtype(np.float32))
+    'float32'
+    """
+    return dtype.name
 
 
 @dataclass(frozen=True)

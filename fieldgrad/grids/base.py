@@ -406,6 +406,7 @@ class Grid:
         for x in xs:
             x.flags.writeable = False
         self._coords = tuple(xs)
+        self._shape = tuple(x.size for x in xs)
         self._bounds = tuple((float(lo), float(hi)) for lo, hi in bounds)
         self._periodic = tuple(bool(p) for p in periodic)
         self._hash: int | None = None
@@ -555,7 +556,7 @@ class Grid:
     @property
     def shape(self) -> tuple[int, ...]:
         """Number of points along each axis."""
-        return tuple(x.size for x in self._coords)
+        return self._shape
 
     @property
     def size(self) -> int:
@@ -863,6 +864,8 @@ class Grid:
 
     # ----------------------------------------------------------------- dunders
     def __eq__(self, other: object) -> bool:
+        if other is self:  # the common case, e.g. every per-grid cache lookup
+            return True
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, Grid)
