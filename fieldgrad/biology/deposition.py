@@ -23,7 +23,7 @@ import numpy as np
 
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
-from .sampling import FieldSampler, locate
+from .sampling import FieldSampler, corner_weight, locate
 
 __all__ = ["CloudInCell", "Exchange", "UPTAKE_LAWS"]
 
@@ -61,17 +61,7 @@ def _stencil(index, shape, strides, origin, step, coords, pts, k, frac, cells, w
         frac[a] = min(max(f, 0.0), 1.0)
         base += i * strides[a]
     for corner in range(cells.shape[0]):
-        w = 1.0
-        offset = base
-        for a in range(ndim):
-            if (corner >> a) & 1:
-                if shape[a] == 1:
-                    w = 0.0
-                    break
-                w *= frac[a]
-                offset += strides[a]
-            else:
-                w *= 1.0 - frac[a]
+        w, offset = corner_weight(corner, frac, shape, strides, base)
         cells[corner] = index[offset]
         weights[corner] = w
 

@@ -43,6 +43,24 @@ def locate(x, a, shape, origin, step, coords):  # pragma: no cover
     return i, (x - c[i]) / (c[i + 1] - c[i])
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def corner_weight(corner, frac, shape, strides, base):  # pragma: no cover
+    """The multilinear weight of one corner (bit a set: the upper point along axis
+    a) of the cell at flat index ``base`` with fractions ``frac``, and the corner's
+    flat index; weight 0 for the upper side of an axis with a single point."""
+    w = 1.0
+    offset = base
+    for a in range(frac.size):
+        if (corner >> a) & 1:
+            if shape[a] == 1:
+                return 0.0, offset
+            w *= frac[a]
+            offset += strides[a]
+        else:
+            w *= 1.0 - frac[a]
+    return w, offset
+
+
 @numba.njit(cache=True, nogil=True)
 def _multilinear(table, shape, strides, origin, step, coords, pts, out):  # pragma: no cover
     n, ndim = pts.shape
@@ -56,17 +74,7 @@ def _multilinear(table, shape, strides, origin, step, coords, pts, out):  # prag
         for q in range(ncomp):
             out[k, q] = 0.0
         for corner in range(1 << ndim):
-            w = 1.0
-            offset = base
-            for a in range(ndim):
-                if (corner >> a) & 1:
-                    if shape[a] == 1:
-                        w = 0.0
-                        break
-                    w *= frac[a]
-                    offset += strides[a]
-                else:
-                    w *= 1.0 - frac[a]
+            w, offset = corner_weight(corner, frac, shape, strides, base)
             if w != 0.0:
                 for q in range(ncomp):
                     out[k, q] += w * table[offset, q]
