@@ -8,7 +8,7 @@ into finite-difference stencils, and knows nothing of fields or engines.
 from .cache import per_grid
 from .fill import FillStep, apply_fill, fill_axis_points, fill_plan, fill_rows
 from .metric import log_derivatives, metric_order, scale_log_derivatives
-from .mirrors import see_through
+from .mirrors import mirror_index, see_through
 from .norms import SUPPORTED_NORMS, check_ord, component_norm
 from .stencils import (
     SUPPORTED_ORDERS,
@@ -45,6 +45,7 @@ __all__ = [
     "half_width",
     "log_derivatives",
     "metric_order",
+    "mirror_index",
     "per_grid",
     "scale_log_derivatives",
     "see_through",

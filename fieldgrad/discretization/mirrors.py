@@ -17,7 +17,7 @@ import numpy as np
 
 from ..grids.base import Mirror
 
-__all__ = ["see_through"]
+__all__ = ["mirror_index", "see_through"]
 
 
 def see_through(
@@ -71,3 +71,20 @@ def see_through(
     if component is not None and mirror.signs[component] < 0:
         out = -out
     return out
+
+
+def mirror_index(mirror: Mirror, shape: Sequence[int], axis: int) -> np.ndarray:
+    """Where each index along ``axis`` comes from when seen through ``mirror``.
+
+    The index form of :func:`see_through`: ``values`` seen through the mirror
+    are ``values[mirror_index(...)]`` along that axis.
+
+    Examples
+    --------
+    >>> from fieldgrad.grids import Mirror
+    >>> from fieldgrad.discretization import mirror_index
+    >>> mirror_index(Mirror(at=0.0, shift=(1,)), (3, 4), 1).tolist()
+    [2, 3, 0, 1]
+    """
+    index = np.arange(shape[axis]).reshape([-1 if a == axis else 1 for a in range(len(shape))])
+    return np.asarray(see_through(index, mirror, shape)).ravel()

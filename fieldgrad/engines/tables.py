@@ -29,8 +29,8 @@ from ..discretization import (
     derivative_matrix,
     log_derivatives,
     metric_order,
+    mirror_index,
     per_grid,
-    see_through,
 )
 from ..grids.base import Grid, Mirror
 
@@ -269,13 +269,6 @@ class KernelTables:
     reach: np.ndarray
 
 
-def _permutation(grid: Grid, mirror: Mirror, axis: int) -> np.ndarray:
-    """Where each index along ``axis`` comes from, seen through ``mirror``."""
-    return see_through(
-        grid.broadcast(axis, np.arange(grid.shape[axis])), mirror, grid.shape
-    ).ravel()
-
-
 @per_grid
 def kernel_tables(grid: Grid, operator: str, order: int, dtype: str) -> KernelTables:
     """Kernel tables of ``operator`` at accuracy ``order`` on ``grid`` in ``dtype``.
@@ -344,7 +337,7 @@ def tables_from_stencils(
                 continue
             signs[v, mid] = edge.signs[a]
             for b in range(grid.ndim):
-                idx = _permutation(grid, edge, b)
+                idx = mirror_index(edge, grid.shape, b)
                 perm[v, mid, b + off, : idx.size] = idx
             last = grid.shape[-1]
             inner[v, mid] = not np.array_equal(perm[v, mid, 2, :last], np.arange(last))

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..discretization import mirror_index
 from ..grids.base import Grid, Mirror
 
 __all__ = ["Neighbours", "neighbour_table", "MISSING"]
@@ -149,11 +150,9 @@ def neighbour_table(grid: Grid) -> Neighbours:
                         [-1 if j == axis else 1 for j in range(ndim)]
                     )
                     crossed = np.broadcast_to(crossed, shape)
-                    for b in mirror.shift:
-                        nb = shape[b]
-                        sub[b] = np.where(crossed, (sub[b] + nb // 2) % nb, sub[b])
-                    for b in mirror.flip:
-                        sub[b] = np.where(crossed, shape[b] - 1 - sub[b], sub[b])
+                    for b in sorted({*mirror.shift, *mirror.flip}):
+                        seen = mirror_index(mirror, shape, b)
+                        sub[b] = np.where(crossed, seen[sub[b]], sub[b])
                 sub[axis] = np.where(missing, 0, sub[axis])
                 flat = np.ravel_multi_index(tuple(sub), shape)
                 flat = np.where(missing, MISSING, flat)
