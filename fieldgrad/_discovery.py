@@ -17,9 +17,10 @@ from types import ModuleType
 
 import fieldgrad
 
-__all__ = ["ENV_VAR", "Scenario", "discover", "load_scenario", "scenarios_dir"]
+__all__ = ["ENV_VAR", "Scenario", "discover", "load_scenario", "scenarios_dir", "user_dirs"]
 
-#: Environment variable naming a user's scenario folder (used instead of the shipped ones).
+#: Environment variable naming a user's scenario folders (``os.pathsep``-separated),
+#: listed and run beside the shipped ones.
 ENV_VAR = "FIELDGRAD_SCENARIOS"
 
 
@@ -48,8 +49,24 @@ class Scenario:
     description: str
 
 
+def user_dirs() -> list[Path]:
+    """The user's scenario folders named by ``$FIELDGRAD_SCENARIOS`` (``os.pathsep``-separated).
+
+    Examples
+    --------
+    >>> import os
+    >>> from fieldgrad.cli import ENV_VAR, user_dirs
+    >>> os.environ[ENV_VAR] = os.pathsep.join(["/tmp/mine", "/tmp/ours"])
+    >>> [p.name for p in user_dirs()]
+    ['mine', 'ours']
+    >>> del os.environ[ENV_VAR]
+    """
+    value = os.environ.get(ENV_VAR, "")
+    return [Path(part).expanduser().resolve() for part in value.split(os.pathsep) if part]
+
+
 def scenarios_dir() -> Path:
-    """The scenario folder: ``$FIELDGRAD_SCENARIOS``, else the installed ``fieldgrad.scenarios``.
+    """The shipped scenario folder: the installed ``fieldgrad.scenarios``.
 
     In a source checkout that is not installed, the repository's ``scenarios/``
     folder next to the ``fieldgrad`` package.
@@ -60,9 +77,6 @@ def scenarios_dir() -> Path:
     >>> scenarios_dir().name
     'scenarios'
     """
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override).expanduser().resolve()
     try:
         spec = importlib.util.find_spec("fieldgrad.scenarios")
     except ImportError:
@@ -88,7 +102,11 @@ def _defines_run(tree: ast.Module) -> bool:
 
 
 def discover(directory: str | Path | None = None) -> dict[str, Scenario]:
-    """Scenarios in a directory, by name, sorted.
+    """Scenarios in a directory, by name, sorted; by default the shipped ones and the user's.
+
+    Without ``directory``: the shipped folder (:func:`scenarios_dir`) and then
+    each folder of ``$FIELDGRAD_SCENARIOS`` (:func:`user_dirs`); a user's
+    scenario with a shipped scenario's name takes its place.
 
     Every ``*.py`` file whose name does not start with ``_`` and which defines
     ``run`` at module level is a scenario.  Files are parsed, not imported, so
@@ -111,7 +129,12 @@ def discover(directory: str | Path | None = None) -> dict[str, Scenario]:
     >>> list(found), found["demo"].description
     (['demo'], 'A demo.')
     """
-    directory = scenarios_dir() if directory is None else Path(directory)
+    if directory is None:
+        merged: dict[str, Scenario] = {}
+        for folder in [scenarios_dir(), *user_dirs()]:
+            merged.update(discover(folder))
+        return dict(sorted(merged.items()))
+    directory = Path(directory)
     found: dict[str, Scenario] = {}
     if not directory.is_dir():
         return found

@@ -34,7 +34,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import fieldgrad
-from fieldgrad._discovery import ENV_VAR, Scenario, discover, load_scenario, scenarios_dir
+from fieldgrad._discovery import (
+    ENV_VAR,
+    Scenario,
+    discover,
+    load_scenario,
+    scenarios_dir,
+    user_dirs,
+)
 from fieldgrad._progress import Progress
 
 __all__ = [
@@ -47,6 +54,7 @@ __all__ = [
     "run_example",
     "run_scenario",
     "scenarios_dir",
+    "user_dirs",
     "version",
 ]
 
@@ -303,7 +311,7 @@ def _writable_folder(out: str) -> Path:
 def _cmd_list(args: argparse.Namespace) -> int:
     found = discover()
     if not found:
-        raise _UsageError(f"no scenarios found in {scenarios_dir()} (set {ENV_VAR})")
+        raise _UsageError(f"no scenarios found in {_folders()} (set {ENV_VAR})")
     width = max(len(n) for n in found)
     for scenario in found.values():
         print(f"{scenario.name:<{width}}  {scenario.description}")
@@ -323,7 +331,7 @@ def _status(result: ScenarioResult) -> str:
 def _cmd_run(args: argparse.Namespace) -> int:
     found = discover()
     if not found:
-        raise _UsageError(f"no scenarios found in {scenarios_dir()} (set {ENV_VAR})")
+        raise _UsageError(f"no scenarios found in {_folders()} (set {ENV_VAR})")
     try:
         chosen = _resolve(args.names, found)
     except LookupError as err:
@@ -429,6 +437,10 @@ def _parser() -> argparse.ArgumentParser:
         help="print the full traceback when a scenario fails (for debugging it)",
     )
     return parser
+
+
+def _folders() -> str:
+    return ", ".join(str(p) for p in [scenarios_dir(), *user_dirs()])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -77,8 +77,32 @@ def scenario_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "_helpers.py").write_text("def run(outdir, quick=False): ...\n")
     (folder / "not_a_scenario.py").write_text('"""No run here."""\nX = 1\n')
     (folder / "notes.txt").write_text("def run(): ...\n")
+    _only_user_scenarios(tmp_path, monkeypatch)
     monkeypatch.setenv(cli.ENV_VAR, str(folder))
     return folder
+
+
+def _only_user_scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hide the shipped scenarios, so that a test sees only the folder it made."""
+    empty = tmp_path / "no_shipped_scenarios"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setattr("fieldgrad._discovery.scenarios_dir", lambda: empty)
+
+
+def test_user_folders_add_to_the_shipped_scenarios(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine, ours = tmp_path / "mine", tmp_path / "ours"
+    mine.mkdir()
+    ours.mkdir()
+    (mine / "passing.py").write_text(textwrap.dedent(PASSING))
+    (ours / "polar_lobes.py").write_text(textwrap.dedent(QUICK_FLAG))
+    monkeypatch.setenv(cli.ENV_VAR, os.pathsep.join([str(mine), str(ours)]))
+    found = cli.discover()
+    assert found["passing"].path == mine / "passing.py"
+    assert found["polar_lobes"].path == ours / "polar_lobes.py"  # a user's takes its place
+    assert "steepness_quadratic" in found  # the shipped ones are still there
+    assert list(found) == sorted(found)
 
 
 def test_default_directory_is_the_repository_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,6 +244,7 @@ def test_default_output_directory_is_results(
 
 
 def test_no_scenarios_found_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _only_user_scenarios(tmp_path, monkeypatch)
     monkeypatch.setenv(cli.ENV_VAR, str(tmp_path / "empty"))
     assert cli.main(["list"]) == 2
     assert cli.main(["run", "all"]) == 2
@@ -293,6 +318,7 @@ def _folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **scenarios: str) -
     folder.mkdir()
     for name, text in scenarios.items():
         (folder / f"{name}.py").write_text(textwrap.dedent(text))
+    _only_user_scenarios(tmp_path, monkeypatch)
     monkeypatch.setenv(cli.ENV_VAR, str(folder))
     return folder
 
@@ -369,7 +395,8 @@ def test_sigint_to_the_command_stops_it_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "out"
     env = dict(os.environ, **{cli.ENV_VAR: str(folder), "MPLBACKEND": "Agg"})
     process = subprocess.Popen(
-        [sys.executable, "-m", "fieldgrad", "run", "all", "--out", str(out)],
+        [sys.executable, "-m", "fieldgrad", "run", "a_passing", "b_sleeping", "c_never"]
+        + ["--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -489,5 +516,7 @@ def test_list_into_a_reader_that_stops_early_is_quiet(tmp_path: Path) -> None:
         env=env,
         check=False,
     )
-    assert done.stdout == f"s0000  {description.strip()}\n"
+    # the shipped scenarios come first (alphabetically); the 1000 of the user's follow
+    assert len(done.stdout.splitlines()) == 1
+    assert done.stdout.split()[0] == min(cli.discover())
     assert done.stderr == ""
