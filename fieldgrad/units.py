@@ -97,7 +97,7 @@ def per_length(units: str | None, length: str | None, power: int = 1) -> str | N
     if units is None or length is None:
         return None
     out = _parse("units", units) / _parse("grid units", length) ** power
-    return _format(out)
+    return _format(out) or None  # a slope (m per m) has no unit
 
 
 def combine_units(ufunc: Any, units: list[str | None]) -> str | None:

@@ -96,3 +96,12 @@ def test_fields_without_units_stay_unitless():
     # a field with units on a grid without a length unit: the result's unit is unknown
     g = fg.ScalarField(GRIDS["sphere"](None), np.ones(grid.shape), units="V")
     assert g.gradient_norm().units is None
+
+
+def test_a_slope_has_no_unit():
+    # height in metres over a grid in metres: the gradient norm is a plain number
+    grid = GRIDS["cartesian"]("m")
+    height = fg.ScalarField(grid, grid.mesh()[0] + 0 * grid.mesh()[1], units="m")
+    slope = height.gradient_norm()
+    assert slope.units is None
+    np.testing.assert_allclose(slope.data, 1.0)
