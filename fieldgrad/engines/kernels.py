@@ -38,6 +38,7 @@ from .tables import (
     MODE_NORMINF,
     MODE_SUM,
     NORM_MODES,
+    FlatTables,
     KernelTables,
 )
 
@@ -80,22 +81,6 @@ class Region(NamedTuple):
     n1: int
     n2: int
     first: int
-
-
-class FlatTables(NamedTuple):
-    """The :class:`~fieldgrad.engines.tables.KernelTables` as the kernel reads them
-    (``weights``, ``perm`` and ``factors`` flattened; see there)."""
-
-    counts: np.ndarray
-    weights: np.ndarray
-    sources: np.ndarray
-    mirrors: np.ndarray
-    plain: np.ndarray
-    perm: np.ndarray
-    inner: np.ndarray
-    signs: np.ndarray
-    factors: np.ndarray
-    fast: np.ndarray
 
 
 _LAUNCH = threading.Lock()
@@ -473,37 +458,6 @@ def _run_serial(u0, u1, u2, out, mode, vector, geo, tab):
     _rows(u0, u1, u2, out, mode, vector, geo, tab, np.int64(0), rows)
 
 
-def _flat_tables(
-    t: KernelTables, sources: np.ndarray, mirrors: np.ndarray, plain: np.ndarray, fast: np.ndarray
-) -> FlatTables:
-    return FlatTables(
-        counts=t.counts,
-        weights=t.weights.reshape(-1),
-        sources=sources,
-        mirrors=mirrors,
-        plain=plain,
-        perm=t.perm.reshape(-1),
-        inner=t.inner,
-        signs=t.signs,
-        factors=t.factors.reshape(-1),
-        fast=fast,
-    )
-
-
-#: The flat tables of whole-grid runs, built once per KernelTables (kept as long as it is).
-_WHOLE_GRID: dict[int, tuple[KernelTables, FlatTables]] = {}
-
-
-def _whole_grid_tables(t: KernelTables) -> FlatTables:
-    hit = _WHOLE_GRID.get(id(t))
-    if hit is None or hit[0] is not t:
-        if len(_WHOLE_GRID) > 64:  # tables of grids no longer in use: start afresh
-            _WHOLE_GRID.clear()
-        hit = (t, _flat_tables(t, t.sources, t.mirrors, t.plain, t.fast))
-        _WHOLE_GRID[id(t)] = hit
-    return hit[1]
-
-
 def run_kernel(
     tables: KernelTables,
     inputs: tuple[np.ndarray, ...],
@@ -537,11 +491,11 @@ def run_kernel(
     ioffs: tuple[int, ...] = (0, 0, 0)
     t = tables
     if block is None:
-        tab = _whole_grid_tables(t)
+        tab = t.whole
     else:
         ioff, sources, fast = block
         ioffs = tuple(int(i) for i in ioff)
-        tab = _flat_tables(t, sources, np.zeros_like(sources), np.ones_like(t.plain), fast)
+        tab = t.flat(sources, np.zeros_like(sources), np.ones_like(t.plain), fast)
     geo = Region(*(int(v) for v in (*lows, *highs, *ioffs, *shape, pad)))  # numba: intp
     args = (u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, tab)
     rows = int((geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1))

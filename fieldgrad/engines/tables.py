@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,6 +45,7 @@ __all__ = [
     "OPERATORS",
     "VIEW_NDIM",
     "AxisStencil",
+    "FlatTables",
     "KernelTables",
     "axis_stencil",
     "dtype_name",
@@ -234,6 +236,29 @@ def dtype_name(dtype: np.dtype) -> str:
     return dtype.name
 
 
+class FlatTables(NamedTuple):
+    """The :class:`KernelTables` as the kernel reads them (``weights``, ``perm`` and
+    ``factors`` flattened; see there).
+
+    Examples
+    --------
+    >>> from fieldgrad.engines.tables import FlatTables
+    >>> FlatTables._fields[:3]
+    ('counts', 'weights', 'sources')
+    """
+
+    counts: np.ndarray
+    weights: np.ndarray
+    sources: np.ndarray
+    mirrors: np.ndarray
+    plain: np.ndarray
+    perm: np.ndarray
+    inner: np.ndarray
+    signs: np.ndarray
+    factors: np.ndarray
+    fast: np.ndarray
+
+
 @dataclass(frozen=True)
 class KernelTables:
     """Everything the kernel needs, per view axis (see the module docstring).
@@ -267,6 +292,42 @@ class KernelTables:
     fast_ghosts: np.ndarray
     lows: np.ndarray
     reach: np.ndarray
+
+    def flat(
+        self,
+        sources: np.ndarray | None = None,
+        mirrors: np.ndarray | None = None,
+        plain: np.ndarray | None = None,
+        fast: np.ndarray | None = None,
+    ) -> FlatTables:
+        """The tables as the kernel reads them; a chunk of a dask array passes its own
+        ``sources``, ``mirrors``, ``plain`` and ``fast`` (ghosts already in place).
+
+        Examples
+        --------
+        >>> import fieldgrad as fg
+        >>> from fieldgrad.engines.tables import kernel_tables
+        >>> t = kernel_tables(fg.PolarGrid(radius=(0, 1), shape=(8, 16)), "gradient", 2, "float64")
+        >>> t.flat().weights.ndim, t.whole is t.whole
+        (1, True)
+        """
+        return FlatTables(
+            counts=self.counts,
+            weights=self.weights.reshape(-1),
+            sources=self.sources if sources is None else sources,
+            mirrors=self.mirrors if mirrors is None else mirrors,
+            plain=self.plain if plain is None else plain,
+            perm=self.perm.reshape(-1),
+            inner=self.inner,
+            signs=self.signs,
+            factors=self.factors.reshape(-1),
+            fast=self.fast if fast is None else fast,
+        )
+
+    @functools.cached_property
+    def whole(self) -> FlatTables:
+        """:meth:`flat` for a whole in-memory array, built once."""
+        return self.flat()
 
 
 @per_grid
