@@ -220,6 +220,31 @@ def extend(
     return out, ext
 
 
+#: Relative spread of the spacings below which an axis counts as evenly spaced.
+EVEN_SPACING_RTOL = 1e-9
+
+
+def even_step(x: np.ndarray) -> float | None:
+    """The spacing of evenly spaced coordinates ``x``, or None if they are not.
+
+    Coordinates built by ``linspace`` differ from ``x[0] + k h`` in their last
+    bits; stencils built from the one spacing ``h`` are the same at every
+    point (and the compiled kernel can hold them in registers).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fieldgrad.discretization.stencils import even_step
+    >>> even_step(np.linspace(0.0, 1.0, 5)), even_step(np.array([0.0, 1.0, 3.0]))
+    (0.25, None)
+    """
+    if x.size < 2:
+        return None
+    step = (x[-1] - x[0]) / (x.size - 1)
+    spread = np.abs(np.diff(x) - step).max()
+    return float(step) if step != 0 and spread <= EVEN_SPACING_RTOL * abs(step) else None
+
+
 @per_grid
 def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr_matrix, int]:
     """Sparse matrix of the ``m``-th derivative along ``axis`` at accuracy ``order``.
@@ -248,6 +273,7 @@ def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr
             f"{order}: need at least {size}, got {n}"
         )
         raise ValueError(msg)
+    step = even_step(x)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -266,7 +292,10 @@ def derivative_matrix(grid: Grid, axis: int, m: int, order: int) -> tuple[sp.csr
             window = np.arange(start, start + size)
         rows.extend([i] * window.size)
         cols.extend(window)
-        vals.extend(fornberg_weights(x[c], x[window], m))
+        if step is None:
+            vals.extend(fornberg_weights(x[c], x[window], m))
+        else:  # the same window gives the same weights wherever it sits
+            vals.extend(fornberg_weights(0.0, (window - c) * step, m))
     matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n, x.size))
     return matrix, hw
 

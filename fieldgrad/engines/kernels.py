@@ -2,18 +2,25 @@
 
 The kernel sees an array as 3-D (a grid of fewer axes fills the last view
 axes) and walks it row by row along the innermost axis.  What each axis does
-comes entirely from the tables of :mod:`fieldgrad.engines.tables`; the
-kernel knows no grid.  Two paths:
+comes entirely from the tables of :mod:`fieldgrad.engines.tables`
+(:class:`~fieldgrad.engines.tables.KernelArrays`); the kernel knows no grid.
+A row takes one of two paths:
 
-* fused: where every axis's stencil at a point is a central window of one
-  width (3 or 5) read from unmirrored rows, one loop computes every
-  derivative, applies the metric factors and writes the components, their
-  1-, 2- or inf-norm, or their sum (Laplacian, divergence) - one read of the
-  input and one write of the output, no temporaries;
-* buffered: any other row (next to an axis or pole, at a one-sided edge,
-  wider stencils) accumulates per axis into three small row buffers (taps
-  seen through a mirror read the other axes through the mirror's index map),
-  then combines them.
+* **fused** - every axis that takes part reads a window of the same width
+  (3 or 5) from unmirrored rows, and the innermost axis's window has the same
+  weights at every point.  One loop then reads each input value once per tap,
+  computes every derivative, applies the row's metric factors and writes the
+  components, their 1-, 2- or inf-norm, or their sum (Laplacian,
+  divergence, curl).  The taps are tuples of row views and weights, so the
+  loop compiles to straight vector code.
+* **general** - any other row (next to an axis or pole, at a one-sided edge,
+  metric factors along the innermost axis, uneven spacing) is summed axis by
+  axis into three small buffers, a tile at a time, taps seen through a mirror
+  reading the other axes through the mirror's index map; the buffers are
+  then combined.
+
+:func:`fieldgrad.engines.reference.reference_kernel` computes the same from
+the same tables one point at a time; a new operator is brought up there first.
 
 The output region may be a part of the grid (the rows a fill across an axis
 needs), and the input a chunk that already holds its ghosts (the dask
@@ -38,7 +45,10 @@ from .tables import (
     MODE_NORMINF,
     MODE_SUM,
     NORM_MODES,
-    FlatTables,
+    PLAIN,
+    VIEW_NDIM,
+    FlatTables,  # noqa: F401 - the former name, which old on-disk caches look up here
+    KernelArrays,
     KernelTables,
 )
 
@@ -49,7 +59,7 @@ __all__ = [
     "MODE_NORMINF",
     "MODE_SUM",
     "NORM_MODES",
-    "FlatTables",
+    "FUSED_WIDTHS",
     "Region",
     "run_kernel",
 ]
@@ -58,15 +68,22 @@ __all__ = [
 CHUNKS_PER_THREAD = 2
 #: Smallest output (points) worth running on several threads.
 PARALLEL_MIN_SIZE = 100_000
-#: Points of a row the buffered path handles at once (its buffers stay in L1).
+#: Points of a row the general path handles at once (its buffers stay in L1).
 TILE = 512
+#: Stencil widths the fused path is compiled for (order 2 and 4 windows).
+FUSED_WIDTHS = (3, 5)
 
 
 class Region(NamedTuple):
-    """Where the kernel works, in the 3-D view: the output region ``lo .. hi``
-    (grid indices), the offsets ``io`` from grid to input indices (a chunk
-    holding ghosts and halo), the input's shape ``n`` and the first view axis
-    the grid occupies (``3 - ndim``)."""
+    """Where and how the kernel works, in the 3-D view.
+
+    The output region is ``lo .. hi`` (grid indices); ``io`` are the offsets
+    from grid to input indices (a chunk holding ghosts and halo).  ``on``
+    says which axes take part (an axis the grid lacks, or the curl's third
+    axis, has no taps); ``first`` is the first view axis the grid occupies.
+    Rows may be fused with windows of ``width`` taps (0: never) over the
+    points ``f0 .. f1`` of the innermost axis.
+    """
 
     lo0: int
     lo1: int
@@ -77,10 +94,13 @@ class Region(NamedTuple):
     io0: int
     io1: int
     io2: int
-    n0: int
-    n1: int
-    n2: int
+    on0: bool
+    on1: bool
+    on2: bool
     first: int
+    width: int
+    f0: int
+    f1: int
 
 
 _LAUNCH = threading.Lock()
@@ -99,20 +119,36 @@ def _after_fork_in_child() -> None:
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
-# Inside the kernel every array is flat and every index of a hot loop is an
-# unsigned integer: numba then emits neither views (reference counting) nor
-# negative-index wrap-around, and the loops vectorise.
+
+# ---------------------------------------------------------------- conventions
+#
+# Hot loops run over ``range(m)`` with ``m`` unsigned and index the 3-D
+# arrays directly (no views: a view costs reference counting per row).  An
+# unsigned index needs no negative-index wrap-around, so numba emits plain
+# contiguous loads and the loops vectorise.  Every index of a row that does
+# not change along it (``ui``, ``uj``, the outer taps' sources) stays signed.
+# Small helpers are inlined (``inline="always"``): a call per row or point
+# with array arguments would cost more than the work.
+
+_U = np.uint64
 
 
-@njit(cache=True, nogil=True)
-def _combined(mode, g0, g1, g2):
-    """The norm (``mode`` 1, 2, 3) or the sum (4) of one point's three terms."""
-    if mode == MODE_NORM2:
-        return np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
-    if mode == MODE_NORM1:
-        return abs(g0) + abs(g1) + abs(g2)
-    if mode == MODE_SUM:
-        return g0 + g1 + g2
+# ---------------------------------------------------------------- one point
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _norm2(g0, g1, g2):
+    return np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _norm1(g0, g1, g2):
+    return abs(g0) + abs(g1) + abs(g2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _norminf(g0, g1, g2):
+    """The largest magnitude; a NaN term makes it NaN."""
     big = abs(g0)
     g = abs(g1)
     if big == big and not g <= big:
@@ -123,339 +159,336 @@ def _combined(mode, g0, g1, g2):
     return big
 
 
-@njit(cache=True, nogil=True)
-def _fused(
-    out, ob, plane, u0, u1, u2, m, w0, b0, w1, b1, wt, w2, b2, r0, r1, r2, mode, three, z,
-    ends, counts, sources,
-):  # fmt: skip
-    """``m`` outputs from ``out[ob]`` on, every axis and the combination in one loop.
+@njit(cache=True, nogil=True, inline="always")
+def _combined(mode, g0, g1, g2):
+    """The norm (``mode`` 1, 2, 3) or the sum (4) of one point's three terms."""
+    if mode == MODE_NORM2:
+        return _norm2(g0, g1, g2)
+    if mode == MODE_NORM1:
+        return _norm1(g0, g1, g2)
+    if mode == MODE_SUM:
+        return g0 + g1 + g2
+    return _norminf(g0, g1, g2)
 
-    ``w0, b0, w1, b1`` are tuples (one entry per tap, a compile-time length)
-    of the outer axes' weights and flat input offsets of the first point.
-    The innermost axis's taps are consecutive from ``b2``, their weights at
-    ``wt[w2[k] + x]``.  ``three`` says whether axis 0 takes part (else its
-    tuples are placeholders).  Then the points ``x`` from ``ends[0]`` to
-    ``ends[1]`` (relative to the first point, outside ``0 .. m``) whose
-    innermost stencil is not a central window: ``ends[2]`` is the flat
-    offset of their row, ``ends[3]`` the grid index of the first point.
-    """
-    K = len(w1)
 
-    def grads(x):
-        d0 = z
-        if three:
-            d0 = w0[0] * u0[b0[0] + x]
-            for k in range(1, K):
-                d0 = d0 + w0[k] * u0[b0[k] + x]
-        d1 = w1[0] * u1[b1[0] + x]
-        for k in range(1, K):
-            d1 = d1 + w1[k] * u1[b1[k] + x]
-        d2 = wt[w2[0] + x] * u2[b2 + x]
-        for k in range(1, K):
-            d2 = d2 + wt[w2[k] + x] * u2[b2 + np.uint64(k) + x]
-        return d0 * r0, d1 * r1, d2 * r2
-
+@njit(cache=True, nogil=True, inline="always")
+def _store(out, oi, oj, x, mode, first, g0, g1, g2):
+    """Write point ``x`` of output row ``(oi, oj)``: the combination, or the
+    components of the axes from ``first`` on (one slab each)."""
     if mode != MODE_COMPONENTS:
-        for x in range(m):
-            g0, g1, g2 = grads(x)
-            out[ob + x] = _combined(mode, g0, g1, g2)
-    elif three:
-        for x in range(m):
-            g0, g1, g2 = grads(x)
-            out[ob + x] = g0
-            out[ob + plane + x] = g1
-            out[ob + plane + plane + x] = g2
+        out[0, oi, oj, x] = _combined(mode, g0, g1, g2)
+    elif first == 0:
+        out[0, oi, oj, x], out[1, oi, oj, x], out[2, oi, oj, x] = g0, g1, g2
+    elif first == 1:
+        out[0, oi, oj, x], out[1, oi, oj, x] = g1, g2
     else:
-        for x in range(m):
-            g0, g1, g2 = grads(x)
-            out[ob + x] = g1
-            out[ob + plane + x] = g2
-    # the ends of the row: the same outer taps, the innermost stencil from the table
-    K2 = sources.shape[1]
-    nmax = sources.shape[2]
-    first = 0 if three else 1
-    mi = np.int64(m)
-    for q in range(ends[0], ends[1] - mi):
-        if q >= 0:
-            q += mi
-        p = ends[3] + q
-        d0 = z
-        if three:
-            d0 = w0[0] * u0[np.int64(b0[0]) + q]
-            for k in range(1, K):
-                d0 = d0 + w0[k] * u0[np.int64(b0[k]) + q]
-        d1 = w1[0] * u1[np.int64(b1[0]) + q]
-        for k in range(1, K):
-            d1 = d1 + w1[k] * u1[np.int64(b1[k]) + q]
-        d2 = z
-        for k in range(counts[2, p]):
-            d2 = d2 + wt[(2 * K2 + k) * nmax + p] * u2[ends[2] + sources[2, k, p]]
-        _store(out, np.int64(ob) + q, np.int64(plane), mode, first, d0 * r0, d1 * r1, d2 * r2)
+        out[0, oi, oj, x] = g2
+
+
+# ---------------------------------------------------------------- fused rows
 
 
 @njit(cache=True, nogil=True)
-def _outer_taps(weights, sources, a, xa, nmax, stride, shift):
-    """Weights and flat input offsets of point ``xa``'s taps along outer axis ``a``,
-    as 7-tuples (repeating the last tap beyond the stencil)."""
-    K = sources.shape[1]
-    c = K - 1
-    w = (
-        weights[(a * K) * nmax + xa],
-        weights[(a * K + min(1, c)) * nmax + xa],
-        weights[(a * K + min(2, c)) * nmax + xa],
-        weights[(a * K + min(3, c)) * nmax + xa],
-        weights[(a * K + min(4, c)) * nmax + xa],
-        weights[(a * K + min(5, c)) * nmax + xa],
-        weights[(a * K + min(6, c)) * nmax + xa],
-    )
-    b = (
-        np.uint64(sources[a, 0, xa] * stride + shift),
-        np.uint64(sources[a, min(1, c), xa] * stride + shift),
-        np.uint64(sources[a, min(2, c), xa] * stride + shift),
-        np.uint64(sources[a, min(3, c), xa] * stride + shift),
-        np.uint64(sources[a, min(4, c), xa] * stride + shift),
-        np.uint64(sources[a, min(5, c), xa] * stride + shift),
-        np.uint64(sources[a, min(6, c), xa] * stride + shift),
-    )
-    return w, b
+def _across0(w, s, u, uj, x):
+    """``sum_k w[k] u[s[k], uj, x]``: the taps of axis 0 at point ``x``."""
+    total = w[0] * u[s[0], uj, x]
+    for k in range(1, len(w)):
+        total += w[k] * u[s[k], uj, x]
+    return total
 
 
 @njit(cache=True, nogil=True)
-def _inner_offsets(K, nmax, x):
-    """Flat offsets of the innermost axis's weights of point ``x``, as a 7-tuple."""
-    base = 2 * K * nmax + x
+def _across1(w, s, u, ui, x):
+    """``sum_k w[k] u[ui, s[k], x]``: the taps of axis 1 at point ``x``."""
+    total = w[0] * u[ui, s[0], x]
+    for k in range(1, len(w)):
+        total += w[k] * u[ui, s[k], x]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _along(w, u, ui, uj, x):
+    """``sum_k w[k] u[ui, uj, x + k]``: the innermost window whose first tap is ``x``."""
+    total = w[0] * u[ui, uj, x]
+    for k in range(1, len(w)):
+        total += w[k] * u[ui, uj, x + _U(k)]
+    return total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _taps3(tab, a, x):
+    """Sources and weights of the three taps of axis ``a`` at ``x``, as tuples
+    (a compile-time length, so the tap loops unroll)."""
+    s, w = tab.sources, tab.weights
+    return (s[a, 0, x], s[a, 1, x], s[a, 2, x]), (w[a, 0, x], w[a, 1, x], w[a, 2, x])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _taps5(tab, a, x):
+    """Sources and weights of the five taps of axis ``a`` at ``x``, as tuples."""
+    s, w = tab.sources, tab.weights
     return (
-        np.uint64(base),
-        np.uint64(base + min(1, K - 1) * nmax),
-        np.uint64(base + min(2, K - 1) * nmax),
-        np.uint64(base + min(3, K - 1) * nmax),
-        np.uint64(base + min(4, K - 1) * nmax),
-        np.uint64(base + min(5, K - 1) * nmax),
-        np.uint64(base + min(6, K - 1) * nmax),
+        (s[a, 0, x], s[a, 1, x], s[a, 2, x], s[a, 3, x], s[a, 4, x]),
+        (w[a, 0, x], w[a, 1, x], w[a, 2, x], w[a, 3, x], w[a, 4, x]),
     )
 
 
 @njit(cache=True, nogil=True)
-def _store(out, ob, plane, mode, first, g0, g1, g2):
-    """Combine one point's terms into ``out[ob]`` (and the planes after it)."""
-    if mode != MODE_COMPONENTS:
-        out[ob] = _combined(mode, g0, g1, g2)
-        return
-    if first == 0:
-        out[ob] = g0
-        ob += plane
-    if first <= 1:
-        out[ob] = g1
-        ob += plane
-    out[ob] = g2
+def _terms(u0, u1, u2, row, x):
+    """The three axes' terms at point ``x`` of a fused window (see :func:`_fused_window`)."""
+    oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, on, r0, r1, r2, zero = row
+    s0, w0 = taps0
+    s1, w1 = taps1
+    g0 = _across0(w0, s0, u0, uj, start + x) * r0 if on[0] else zero
+    g1 = _across1(w1, s1, u1, ui, start + x) * r1 if on[1] else zero
+    g2 = _along(w2, u2, ui, uj, first_tap + x) * r2 if on[2] else zero
+    return g0, g1, g2
 
 
 @njit(cache=True, nogil=True)
-def _buffered(
-    u0, u1, u2, vector, acc0, acc1, acc2, x0, x1, i, j, ui, uj, io2, st0, n2, first,
-    counts, weights, sources, mirrors, perm, inner, signs, factors, fa, fb, half, flat,
-):  # fmt: skip
-    """Per-axis sums of points ``x0 .. x1`` of row ``(i, j)`` into the buffers ``acc*``."""
-    K = sources.shape[1]
-    nmax = sources.shape[2]
-    m = np.uint64(x1 - x0)
-    rowbase = ui * st0 + uj * n2
-    # the two outer axes: a segment of a row per tap
-    for a in range(first, 2):
-        xa = i if a == 0 else j
-        buf = acc0 if a == 0 else acc1
-        u = u0 if a == 0 else u1
-        nk = counts[a, xa]
-        for x in range(m):
-            buf[x] = 0
-        for k in range(nk):
-            wk = weights[(a * K + k) * nmax + xa]
-            s = sources[a, k, xa]
-            mid = mirrors[a, k, xa]
-            if mid == 0:
-                start = s * st0 + uj * n2 if a == 0 else ui * st0 + s * n2
-                b = np.uint64(start + x0 + io2)
-                for x in range(m):
-                    buf[x] += wk * u[b + x]
-                continue
-            if vector:
-                wk = wk * signs[a, mid]
-            if a == 0:
-                start = s * st0 + perm[(mid * 3 + 1) * nmax + j] * n2
-            else:
-                start = perm[(9 + mid * 3) * nmax + i] * st0 + s * n2
-            if inner[a, mid]:
-                b = np.uint64(start)
-                pb = np.uint64(((a * 3 + mid) * 3 + 2) * nmax + x0)
-                for x in range(m):
-                    buf[x] += wk * u[b + np.uint64(perm[pb + x])]
-            else:
-                b = np.uint64(start + x0)
-                for x in range(m):
-                    buf[x] += wk * u[b + x]
-    # the innermost axis: a central window where it fits, the table elsewhere
-    f0 = min(max(fa, x0), x1)
-    f1 = max(min(fb, x1), f0)
-    nf = f1 - f0
-    boff = np.uint64(f0 - x0)
-    ub = rowbase + f0 + io2 - half
-    for k in range(2 * half + 1 if nf > 0 else 0):
-        wb = np.uint64((2 * K + k) * nmax + f0)
-        b = np.uint64(ub + k)
-        if k == 0:
-            for x in range(np.uint64(nf)):
-                acc2[boff + x] = weights[wb + x] * u2[b + x]
-        else:
-            for x in range(np.uint64(nf)):
-                acc2[boff + x] = acc2[boff + x] + weights[wb + x] * u2[b + x]
-    for p in range(x0, x1 - nf):
-        if p >= f0:
-            p += nf
-        q = p - x0
-        acc2[q] = 0
-        for k in range(counts[2, p]):
-            wk = weights[(2 * K + k) * nmax + p]
-            s = sources[2, k, p]
-            mid = mirrors[2, k, p]
-            if mid == 0:
-                acc2[q] += wk * u2[rowbase + s]
-            else:
-                if vector:
-                    wk = wk * signs[2, mid]
-                ii = perm[(18 + mid * 3) * nmax + i]
-                jj = perm[(19 + mid * 3) * nmax + j]
-                acc2[q] += wk * u2[ii * st0 + jj * n2 + s]
-    # metric factors along the innermost axis, if any
-    if not flat:
-        for a in range(first, 3):
-            buf = acc0 if a == 0 else (acc1 if a == 1 else acc2)
-            cb = np.uint64((a * 3 + 2) * nmax + x0)
-            for x in range(m):
-                buf[x] = buf[x] * factors[cb + x]
+def _fused_window(out, o, m, mode, first, u0, u1, u2, row):
+    """``m`` points of a row whose axes all read windows of one width, written
+    from ``out[:, oi, oj, o]`` on.
 
-
-@njit(cache=True, nogil=True)
-def _rows(u0, u1, u2, out, mode, vector, geo, tab, t0, t1):
-    """Rows ``t0 .. t1`` (flat index over the two outer axes) of the output region.
-
-    ``geo`` is a :class:`Region`, ``tab`` the :class:`FlatTables`; ``u*`` and
-    ``out`` are flat.
+    ``row`` holds (no arrays: those are unpacked once, outside the loop) the
+    output and input indices of the row ``oi, oj, ui, uj``, the outer
+    axes' taps (sources, weights), the innermost window's weights (the same
+    at every point), the input index of the first point and of its first
+    innermost tap, which axes take part, the row's metric factors and a zero.
+    One loop per kind of output, so that each compiles to straight vector code.
     """
-    counts, weights, sources, mirrors, plain = (
-        tab.counts,
-        tab.weights,
-        tab.sources,
-        tab.mirrors,
-        tab.plain,
-    )
-    perm, inner, signs, factors, fast = tab.perm, tab.inner, tab.signs, tab.factors, tab.fast
-    nmax = sources.shape[2]
-    lo0, lo1, lo2 = geo.lo0, geo.lo1, geo.lo2
-    hi2 = geo.hi2
-    m0, m1, m2 = geo.hi0 - lo0, geo.hi1 - lo1, hi2 - lo2
-    io0, io1, io2 = geo.io0, geo.io1, geo.io2
-    n1, n2 = geo.n1, geo.n2
-    st0 = n1 * n2
-    plane = np.uint64(m0 * m1 * m2)
-    acc0 = np.zeros(TILE, dtype=out.dtype)
-    acc1 = np.zeros(TILE, dtype=out.dtype)
-    acc2 = np.zeros(TILE, dtype=out.dtype)
-    z = acc0[0]
-    first = geo.first
-    fa, fb, half, flat = fast[2, 0], fast[2, 1], fast[2, 2], fast[2, 3]
-    width = 2 * half + 1
-    # the fused range of every row, if its outer stencils allow (widths 3 and 5:
-    # each width is one more compiled loop)
-    F0 = min(max(fa, lo2), hi2)
-    F1 = max(min(fb, hi2), F0)
-    if not (flat and first <= 1 and (width == 3 or width == 5)):
-        F1 = F0
-    w2 = _inner_offsets(sources.shape[1], nmax, F0)
-    wf = weights
-    ends = np.zeros(4, dtype=np.int64)
-    for t in range(t0, t1):
-        i = lo0 + t // m1
-        j = lo1 + t % m1
-        ui = i + io0
-        uj = j + io1
-        r0 = factors[i] * factors[nmax + j]
-        r1 = factors[3 * nmax + i] * factors[4 * nmax + j]
-        r2 = factors[6 * nmax + i] * factors[7 * nmax + j]
-        ob = (((i - lo0) * m1) + j - lo1) * m2 - lo2
-        g0, g1 = F0, F1
-        for a in range(first, 2):
-            xa = i if a == 0 else j
-            if not plain[a, xa] or counts[a, xa] != width:
-                g1 = g0
-        if g1 > g0:
-            wa, ba = _outer_taps(weights, sources, 1, j, nmax, n2, ui * st0 + io2 + g0)
-            wz, bz = wa, ba
-            if first == 0:
-                wz, bz = _outer_taps(weights, sources, 0, i, nmax, st0, uj * n2 + io2 + g0)
-            b2 = np.uint64(ui * st0 + uj * n2 + io2 + g0 - half)
-            o = np.uint64(ob + g0)
-            m = np.uint64(g1 - g0)
-            ends[0], ends[1], ends[2], ends[3] = lo2 - g0, hi2 - g0, ui * st0 + uj * n2, g0
-            if width == 3:
-                _fused(
-                    out, o, plane, u0, u1, u2, m, wz[:3], bz[:3], wa[:3], ba[:3], wf, w2[:3], b2,
-                    r0, r1, r2, mode, first == 0, z, ends, counts, sources,
-                )  # fmt: skip
-            else:
-                _fused(
-                    out, o, plane, u0, u1, u2, m, wz[:5], bz[:5], wa[:5], ba[:5], wf, w2[:5], b2,
-                    r0, r1, r2, mode, first == 0, z, ends, counts, sources,
-                )  # fmt: skip
-            continue
-        # any other row: per-axis buffers, a tile at a time
-        for x0 in range(lo2, hi2, TILE):
-            x1 = min(x0 + TILE, hi2)
-            _buffered(
-                u0, u1, u2, vector, acc0, acc1, acc2, x0, x1, i, j, ui, uj, io2, st0, n2,
-                first, counts, weights, sources, mirrors, perm, inner, signs, factors,
-                fa, fb, half, flat,
-            )  # fmt: skip
-            _combine(
-                out, mode, first, acc0, acc1, acc2, r0, r1, r2, np.uint64(x1 - x0),
-                np.uint64(ob + x0), plane,
-            )  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _combine(out, mode, first, a0, a1, a2, r0, r1, r2, m, ob, plane):
-    """``m`` outputs from ``out[ob]`` on from the per-axis sums ``a*`` and row factors ``r*``.
-
-    Axes before ``first`` hold nothing (their sums are zero).
-    """
-    if mode == MODE_COMPONENTS:
-        if first == 0:
-            for x in range(m):
-                out[ob + x] = a0[x] * r0
-            ob += plane
-        if first <= 1:
-            for x in range(m):
-                out[ob + x] = a1[x] * r1
-            ob += plane
+    oi, oj = row[0], row[1]
+    if mode == MODE_NORM2:
         for x in range(m):
-            out[ob + x] = a2[x] * r2
+            g0, g1, g2 = _terms(u0, u1, u2, row, x)
+            out[0, oi, oj, o + x] = _norm2(g0, g1, g2)
+    elif mode == MODE_SUM:
+        for x in range(m):
+            g0, g1, g2 = _terms(u0, u1, u2, row, x)
+            out[0, oi, oj, o + x] = g0 + g1 + g2
+    elif mode == MODE_NORM1:
+        for x in range(m):
+            g0, g1, g2 = _terms(u0, u1, u2, row, x)
+            out[0, oi, oj, o + x] = _norm1(g0, g1, g2)
+    elif mode == MODE_NORMINF:
+        for x in range(m):
+            g0, g1, g2 = _terms(u0, u1, u2, row, x)
+            out[0, oi, oj, o + x] = _norminf(g0, g1, g2)
+    elif first == 0:
+        for x in range(m):
+            g0, g1, g2 = _terms(u0, u1, u2, row, x)
+            out[0, oi, oj, o + x], out[1, oi, oj, o + x], out[2, oi, oj, o + x] = g0, g1, g2
+    elif first == 1:
+        for x in range(m):
+            _, out[0, oi, oj, o + x], out[1, oi, oj, o + x] = _terms(u0, u1, u2, row, x)
     else:
         for x in range(m):
-            out[ob + x] = _combined(mode, a0[x] * r0, a1[x] * r1, a2[x] * r2)
+            out[0, oi, oj, o + x] = _terms(u0, u1, u2, row, x)[2]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fused_row(reg, i, j, taps, r0, r1, r2, zero):
+    """What :func:`_fused_window` needs of row ``(i, j)``: its indices, ``taps``
+    (the outer axes' sources and weights and the innermost weights), metric
+    factors and a zero."""
+    taps0, taps1, w2 = taps
+    start = reg.f0 + reg.io2
+    first_tap = start - len(w2) // 2
+    on = (reg.on0, reg.on1, reg.on2)
+    return (i - reg.lo0, j - reg.lo1, i + reg.io0, j + reg.io1, taps0, taps1, w2, _U(start),
+            _U(first_tap), on, r0, r1, r2, zero)  # fmt: skip
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, r0, r1, r2, zero):
+    """The points of a fused row outside the innermost window (one-sided edges),
+    tap by tap from the tables."""
+    counts, weights, sources = tab.counts, tab.weights, tab.sources
+    ui, uj = i + reg.io0, j + reg.io1
+    oi, oj = i - reg.lo0, j - reg.lo1
+    lo2, f0, f1, io2, first = reg.lo2, reg.f0, reg.f1, reg.io2, reg.first
+    before = f0 - lo2
+    for p in range(before + reg.hi2 - f1):
+        x = lo2 + p if p < before else f1 + p - before
+        ux = x + io2
+        g0 = g1 = g2 = zero
+        for k in range(counts[0, i]):
+            g0 += weights[0, k, i] * u0[sources[0, k, i], uj, ux]
+        for k in range(counts[1, j]):
+            g1 += weights[1, k, j] * u1[ui, sources[1, k, j], ux]
+        for k in range(counts[2, x]):
+            g2 += weights[2, k, x] * u2[ui, uj, sources[2, k, x]]
+        _store(out, oi, oj, x - lo2, mode, first, g0 * r0, g1 * r1, g2 * r2)
+
+
+# ---------------------------------------------------------------- general rows
+
+
+@njit(cache=True, nogil=True)
+def _outer_sum(acc, a, u, tab, i, j, ui, uj, x0, m, io2, vector):
+    """``acc[a, :m] +=`` the taps of outer axis ``a`` at the ``m`` points from
+    ``x0`` of row ``(i, j)``."""
+    xa = i if a == 0 else j
+    b = _U(x0 + io2)
+    for k in range(tab.counts[a, xa]):
+        w = tab.weights[a, k, xa]
+        s = tab.sources[a, k, xa]
+        mirror = tab.mirrors[a, k, xa]
+        if mirror == PLAIN:
+            if a == 0:
+                for x in range(m):
+                    acc[0, x] += w * u[s, uj, b + x]
+            else:
+                for x in range(m):
+                    acc[1, x] += w * u[ui, s, b + x]
+            continue
+        # seen through a mirror (whole arrays only): the other axes are mapped
+        if vector:
+            w = w * tab.signs[a, mirror]
+        si, sj = (s, tab.perm[0, mirror, 1, j]) if a == 0 else (tab.perm[1, mirror, 0, i], s)
+        if tab.inner[a, mirror]:
+            for x in range(m):
+                acc[a, x] += w * u[si, sj, tab.perm[a, mirror, 2, _U(x0) + x]]
+        else:
+            for x in range(m):
+                acc[a, x] += w * u[si, sj, _U(x0) + x]
+
+
+@njit(cache=True, nogil=True)
+def _inner_point(u, tab, i, j, ui, uj, x, vector, zero):
+    """The innermost axis's taps at point ``x`` of row ``(i, j)``."""
+    total = zero
+    for k in range(tab.counts[2, x]):
+        w = tab.weights[2, k, x]
+        s = tab.sources[2, k, x]
+        mirror = tab.mirrors[2, k, x]
+        if mirror == PLAIN:
+            total += w * u[ui, uj, s]
+        else:
+            if vector:
+                w = w * tab.signs[2, mirror]
+            total += w * u[tab.perm[2, mirror, 0, i], tab.perm[2, mirror, 1, j], s]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _inner_sum(acc, u, tab, i, j, ui, uj, x0, x1, io2, vector, zero):
+    """``acc[2, :m] +=`` the innermost axis's taps at points ``x0 .. x1`` of row ``(i, j)``."""
+    start, stop, half = tab.fast[2, 0], tab.fast[2, 1], tab.fast[2, 2]
+    c0 = min(max(start, x0), x1)  # the central windows of this tile
+    c1 = max(min(stop, x1), c0)
+    m, o, b = _U(c1 - c0), _U(c0 - x0), _U(c0)
+    for k in range(2 * half + 1 if c1 > c0 else 0):
+        tap = _U(c0 + io2 - half + k)
+        for x in range(m):
+            acc[2, o + x] += tab.weights[2, k, b + x] * u[ui, uj, tap + x]
+    for x in range(x0, c0):
+        acc[2, x - x0] = _inner_point(u, tab, i, j, ui, uj, x, vector, zero)
+    for x in range(c1, x1):
+        acc[2, x - x0] = _inner_point(u, tab, i, j, ui, uj, x, vector, zero)
+
+
+@njit(cache=True, nogil=True)
+def _general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero):
+    """Every point of one row, axis by axis into the buffers ``acc``, a tile at a time."""
+    ui, uj, io2 = i + reg.io0, j + reg.io1, reg.io2
+    oi, oj = i - reg.lo0, j - reg.lo1
+    along_inner = not tab.fast[2, 3]  # metric factors vary along the innermost axis
+    for x0 in range(reg.lo2, reg.hi2, TILE):
+        x1 = min(x0 + TILE, reg.hi2)
+        m = _U(x1 - x0)
+        acc[:, : x1 - x0] = 0
+        if reg.on0:
+            _outer_sum(acc, 0, u0, tab, i, j, ui, uj, x0, m, io2, vector)
+        if reg.on1:
+            _outer_sum(acc, 1, u1, tab, i, j, ui, uj, x0, m, io2, vector)
+        if reg.on2:
+            _inner_sum(acc, u2, tab, i, j, ui, uj, x0, x1, io2, vector, zero)
+        if along_inner:
+            for a in range(VIEW_NDIM):
+                for x in range(m):
+                    acc[a, x] *= tab.factors[a, 2, _U(x0) + x]
+        o = _U(x0 - reg.lo2)
+        for x in range(m):
+            g0, g1, g2 = acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2
+            _store(out, oi, oj, o + x, mode, reg.first, g0, g1, g2)
+
+
+# ---------------------------------------------------------------- the region
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fusable(tab, reg, i, j):
+    """Whether row ``(i, j)`` takes the fused path: every outer axis that takes
+    part reads ``width`` unmirrored taps there."""
+    if reg.width == 0 or reg.f1 <= reg.f0:
+        return False
+    if reg.on0 and (tab.counts[0, i] != reg.width or not tab.plain[0, i]):
+        return False
+    return not (reg.on1 and (tab.counts[1, j] != reg.width or not tab.plain[1, j]))
+
+
+@njit(cache=True, nogil=True)
+def _rows(u0, u1, u2, out, mode, vector, reg, tab, t0, t1):
+    """Rows ``t0 .. t1`` (counted over the two outer axes) of the output region.
+
+    ``out`` is ``(components, m0, m1, m2)`` for the region; ``u*`` are the
+    inputs of the three axes' terms (the same array for a scalar field).
+    """
+    m1 = reg.hi1 - reg.lo1
+    acc = np.zeros((VIEW_NDIM, TILE), dtype=out.dtype)
+    zero = acc[0, 0]
+    f = tab.factors
+    for t in range(t0, t1):
+        i = reg.lo0 + t // m1
+        j = reg.lo1 + t % m1
+        r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+        if not _fusable(tab, reg, i, j):
+            _general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero)
+            continue
+        x0, x1 = (i if reg.on0 else 0), (j if reg.on1 else 0)
+        o, m = _U(reg.f0 - reg.lo2), _U(reg.f1 - reg.f0)
+        if reg.width == 3:
+            taps = (_taps3(tab, 0, x0), _taps3(tab, 1, x1), _taps3(tab, 2, reg.f0)[1])
+            row = _fused_row(reg, i, j, taps, r0, r1, r2, zero)
+            _fused_window(out, o, m, mode, reg.first, u0, u1, u2, row)
+        else:
+            taps = (_taps5(tab, 0, x0), _taps5(tab, 1, x1), _taps5(tab, 2, reg.f0)[1])
+            row = _fused_row(reg, i, j, taps, r0, r1, r2, zero)
+            _fused_window(out, o, m, mode, reg.first, u0, u1, u2, row)
+        if reg.lo2 < reg.f0 or reg.f1 < reg.hi2:
+            _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, r0, r1, r2, zero)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _run_parallel(u0, u1, u2, out, mode, vector, geo, tab, nchunks):
-    rows = (geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1)
+def _run_parallel(u0, u1, u2, out, mode, vector, reg, tab, nchunks):
+    rows = (reg.hi0 - reg.lo0) * (reg.hi1 - reg.lo1)
     for c in prange(nchunks):
-        _rows(
-            u0, u1, u2, out, mode, vector, geo, tab, c * rows // nchunks, (c + 1) * rows // nchunks
-        )
+        _rows(u0, u1, u2, out, mode, vector, reg, tab, c * rows // nchunks,
+              (c + 1) * rows // nchunks)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
-def _run_serial(u0, u1, u2, out, mode, vector, geo, tab):
-    rows = (geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1)
-    _rows(u0, u1, u2, out, mode, vector, geo, tab, np.int64(0), rows)
+def _run_serial(u0, u1, u2, out, mode, vector, reg, tab):
+    rows = (reg.hi0 - reg.lo0) * (reg.hi1 - reg.lo1)
+    _rows(u0, u1, u2, out, mode, vector, reg, tab, np.int64(0), rows)
+
+
+def _fusing(tab: KernelArrays, on: tuple[bool, ...], lo2: int, hi2: int) -> tuple[int, int, int]:
+    """``(width, f0, f1)``: the fused path's window width (0: none) and the
+    points of each row where the innermost window applies."""
+    start, stop, half, flat, uniform = (int(v) for v in tab.fast[2])
+    if not flat:
+        return 0, 0, 0
+    if on[2]:
+        width = 2 * half + 1
+        if not uniform or width not in FUSED_WIDTHS:
+            return 0, 0, 0
+        f0 = min(max(start, lo2), hi2)
+        return width, f0, max(min(stop, hi2), f0)
+    widths = {int(tab.counts[a].max()) for a in range(2) if on[a]}
+    width = widths.pop() if len(widths) == 1 else 0
+    return (width, lo2, hi2) if width in FUSED_WIDTHS else (0, 0, 0)
 
 
 def run_kernel(
@@ -482,23 +515,28 @@ def run_kernel(
     running GNU OpenMP threads; then this call runs serially.
     """
     ndim = inputs[0].ndim
-    pad = 3 - ndim
-    flat = [u.reshape(-1) for u in inputs]
-    u0, u1, u2 = (flat * 3)[:3] if len(flat) == 1 else [flat[0]] * pad + flat
+    pad = VIEW_NDIM - ndim
+    views = [u.reshape((1,) * pad + u.shape) for u in inputs]
+    u0, u1, u2 = (views * 3)[:3] if len(views) == 1 else [views[0]] * pad + views
     shape = (1,) * pad + tuple(inputs[0].shape)
     lows = (0,) * 3 if lo is None else (0,) * pad + tuple(lo)
     highs = shape if hi is None else (1,) * pad + tuple(hi)
     ioffs: tuple[int, ...] = (0, 0, 0)
-    t = tables
     if block is None:
-        tab = t.whole
+        tab = tables.whole
     else:
         ioff, sources, fast = block
         ioffs = tuple(int(i) for i in ioff)
-        tab = t.flat(sources, np.zeros_like(sources), np.ones_like(t.plain), fast)
-    geo = Region(*(int(v) for v in (*lows, *highs, *ioffs, *shape, pad)))  # numba: intp
-    args = (u0, u1, u2, out.reshape(-1), mode, len(inputs) > 1, geo, tab)
-    rows = int((geo.hi0 - geo.lo0) * (geo.hi1 - geo.lo1))
+        tab = tables.arrays(sources, np.zeros_like(sources), np.ones_like(tables.plain), fast)
+    on0, on1, on2 = on = tuple(bool(tab.counts[a].any()) for a in range(VIEW_NDIM))
+    width, f0, f1 = _fusing(tab, on, lows[2], highs[2])
+    lo0, lo1, lo2 = (int(v) for v in lows)
+    hi0, hi1, hi2 = (int(v) for v in highs)
+    io0, io1, io2 = ioffs
+    reg = Region(lo0, lo1, lo2, hi0, hi1, hi2, io0, io1, io2, on0, on1, on2, pad, width, f0, f1)
+    region = tuple(h - s for s, h in zip(lows, highs, strict=True))
+    args = (u0, u1, u2, out.reshape((out.shape[0], *region)), mode, len(inputs) > 1, reg, tab)
+    rows = region[0] * region[1]
     big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1
     if parallel and big and not _FORKED_FROM_OPENMP and _LAUNCH.acquire(blocking=False):
         try:

@@ -44,8 +44,9 @@ __all__ = [
     "NORM_MODES",
     "OPERATORS",
     "VIEW_NDIM",
+    "FAST_COLUMNS",
     "AxisStencil",
-    "FlatTables",
+    "KernelArrays",
     "KernelTables",
     "axis_stencil",
     "dtype_name",
@@ -72,6 +73,8 @@ MODE_NORMINF = 3
 MODE_SUM = 4
 #: Kernel mode of each vector norm.
 NORM_MODES = {1.0: MODE_NORM1, 2.0: MODE_NORM2, float("inf"): MODE_NORMINF}
+#: Columns of the ``fast`` tables: start, stop, half, flat, uniform.
+FAST_COLUMNS = 5
 #: Mirror ids in the tables: a plain source, the lower edge's, the upper edge's mirror.
 PLAIN, LOWER, UPPER = 0, 1, 2
 
@@ -236,14 +239,13 @@ def dtype_name(dtype: np.dtype) -> str:
     return dtype.name
 
 
-class FlatTables(NamedTuple):
-    """The :class:`KernelTables` as the kernel reads them (``weights``, ``perm`` and
-    ``factors`` flattened; see there).
+class KernelArrays(NamedTuple):
+    """The arrays of :class:`KernelTables` the compiled kernel reads (see there).
 
     Examples
     --------
-    >>> from fieldgrad.engines.tables import FlatTables
-    >>> FlatTables._fields[:3]
+    >>> from fieldgrad.engines.tables import KernelArrays
+    >>> KernelArrays._fields[:3]
     ('counts', 'weights', 'sources')
     """
 
@@ -259,6 +261,11 @@ class FlatTables(NamedTuple):
     fast: np.ndarray
 
 
+#: The former name: numba's on-disk cache indexes of an earlier version pickle it,
+#: and would fail to load (instead of recompiling) without it.
+FlatTables = KernelArrays
+
+
 @dataclass(frozen=True)
 class KernelTables:
     """Everything the kernel needs, per view axis (see the module docstring).
@@ -271,10 +278,11 @@ class KernelTables:
     ``signs (3, 3)`` (sign of component a seen through the mirror),
     ``factors (3, 3, n)`` (1-D metric factors of component a along axis b),
     ``plain (3, n)`` (whether no tap of a point is seen through a mirror),
-    ``fast (3, 4)`` and ``fast_ghosts (3, 4)`` (the central-window range
-    ``start, stop, half`` for unextended and ghost-extended arrays, and
-    whether all metric factors along the axis are one and no mirror lies
-    beyond its edges: then the kernel may fuse the axes), ``lows (3,)``
+    ``fast (3, 5)`` and ``fast_ghosts (3, 5)`` (the central-window range
+    ``start, stop, half`` for unextended and ghost-extended arrays; whether
+    all metric factors along the axis are one and no mirror lies beyond its
+    edges; whether the window's weights are the same at every point of the
+    range: then the kernel may fuse the axes), ``lows (3,)``
     (ghosts below each axis) and ``reach (3,)``.
     """
 
@@ -293,14 +301,14 @@ class KernelTables:
     lows: np.ndarray
     reach: np.ndarray
 
-    def flat(
+    def arrays(
         self,
         sources: np.ndarray | None = None,
         mirrors: np.ndarray | None = None,
         plain: np.ndarray | None = None,
         fast: np.ndarray | None = None,
-    ) -> FlatTables:
-        """The tables as the kernel reads them; a chunk of a dask array passes its own
+    ) -> KernelArrays:
+        """The arrays the kernel reads; a chunk of a dask array passes its own
         ``sources``, ``mirrors``, ``plain`` and ``fast`` (ghosts already in place).
 
         Examples
@@ -308,26 +316,26 @@ class KernelTables:
         >>> import fieldgrad as fg
         >>> from fieldgrad.engines.tables import kernel_tables
         >>> t = kernel_tables(fg.PolarGrid(radius=(0, 1), shape=(8, 16)), "gradient", 2, "float64")
-        >>> t.flat().weights.ndim, t.whole is t.whole
-        (1, True)
+        >>> t.arrays().weights.shape, t.whole is t.whole
+        ((3, 3, 16), True)
         """
-        return FlatTables(
+        return KernelArrays(
             counts=self.counts,
-            weights=self.weights.reshape(-1),
+            weights=self.weights,
             sources=self.sources if sources is None else sources,
             mirrors=self.mirrors if mirrors is None else mirrors,
             plain=self.plain if plain is None else plain,
-            perm=self.perm.reshape(-1),
+            perm=self.perm,
             inner=self.inner,
             signs=self.signs,
-            factors=self.factors.reshape(-1),
+            factors=self.factors,
             fast=self.fast if fast is None else fast,
         )
 
     @functools.cached_property
-    def whole(self) -> FlatTables:
-        """:meth:`flat` for a whole in-memory array, built once."""
-        return self.flat()
+    def whole(self) -> KernelArrays:
+        """:meth:`arrays` for a whole in-memory array, built once."""
+        return self.arrays()
 
 
 @per_grid
@@ -377,8 +385,8 @@ def tables_from_stencils(
     signs = np.ones((3, 3), dtype=dtype)
     factors = np.ones((3, 3, nmax), dtype=dtype)
     plain = np.ones((3, nmax), dtype=np.intp)
-    fast = np.zeros((3, 4), dtype=np.intp)
-    fast_ghosts = np.zeros((3, 4), dtype=np.intp)
+    fast = np.zeros((3, FAST_COLUMNS), dtype=np.intp)
+    fast_ghosts = np.zeros((3, FAST_COLUMNS), dtype=np.intp)
     lows = np.zeros(3, dtype=np.intp)
     reach = np.zeros(3, dtype=np.intp)
     for a, st in enumerate(stencils):
@@ -390,8 +398,10 @@ def tables_from_stencils(
         mirrors[v, :k, :n] = st.mirror_ids
         mids = st.mirror_ids
         plain[v, :n] = np.all((mids == PLAIN) | (np.arange(k)[:, None] >= st.counts), axis=0)
-        fast[v, :3] = st.fast_range(ghosts=False)
-        fast_ghosts[v, :3] = st.fast_range(ghosts=True)
+        for table, ghosts in ((fast, False), (fast_ghosts, True)):
+            start, stop, half = table[v, :3] = st.fast_range(ghosts=ghosts)
+            window = st.weights[: 2 * half + 1, start:stop]
+            table[v, 4] = stop > start and bool(np.all(window == window[:, :1]))
         lows[v], reach[v] = st.ext.lo, st.reach
         for mid, edge in ((LOWER, grid.edges(a)[0]), (UPPER, grid.edges(a)[1])):
             if not isinstance(edge, Mirror):
