@@ -247,3 +247,43 @@ class FieldgradAccessor:
     def laplacian(self, *, order: int = 2, engine: str | None = None) -> xr.DataArray:
         """Laplacian (see :func:`fieldgrad.laplacian`)."""
         return self._run(lambda f: f.laplacian(order=order, engine=engine))
+
+    def _vector(self, operator: str) -> VectorField:
+        field = field_from_dataarray(self._obj)
+        if not isinstance(field, VectorField):
+            msg = (
+                f"{operator} needs a vector field: a DataArray with a {COMPONENT_DIM!r} "
+                f"dimension, got dimensions {self._obj.dims}"
+            )
+            raise ValueError(msg)
+        return field
+
+    def divergence(self, *, order: int = 2, engine: str | None = None) -> xr.DataArray:
+        """Divergence of a vector DataArray (orthonormal components along ``component``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(21, 21))
+        >>> x, y = grid.mesh()
+        >>> da = fg.VectorField(grid, np.stack([x, y])).to_xarray()
+        >>> bool(np.allclose(da.fieldgrad.divergence(), 2.0))
+        True
+        """
+        return self._vector("divergence").divergence(order=order, engine=engine).to_xarray()
+
+    def curl(self, *, order: int = 2, engine: str | None = None) -> xr.DataArray:
+        """Curl of a vector DataArray: the scalar vorticity in 2-D, a vector in 3-D.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fieldgrad as fg
+        >>> grid = fg.CartesianGrid(bounds=[(-1, 1), (-1, 1)], shape=(21, 21))
+        >>> x, y = grid.mesh()
+        >>> da = fg.VectorField(grid, np.stack([-y, x])).to_xarray()   # rigid rotation
+        >>> bool(np.allclose(da.fieldgrad.curl(), 2.0))
+        True
+        """
+        return self._vector("curl").curl(order=order, engine=engine).to_xarray()

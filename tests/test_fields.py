@@ -204,6 +204,24 @@ def test_accessor_uses_grid_attributes_when_present():
     np.testing.assert_allclose(out.values, f.gradient_norm().data)
 
 
+@pytest.mark.parametrize("operator", ["divergence", "curl"])
+def test_accessor_vector_operators_match_fields(operator, rng):
+    """On a disk (through r = 0) and in a ball: the same numbers as the field methods."""
+    for grid in (
+        fg.PolarGrid(radius=(0, 1), shape=(12, 16)),
+        fg.SphericalGrid(radius=(0, 1), shape=(6, 8, 10)),
+    ):
+        v = fg.VectorField(grid, rng.standard_normal((grid.ndim, *grid.shape)))
+        out = getattr(v.to_xarray().fieldgrad, operator)()
+        np.testing.assert_allclose(out.values, getattr(v, operator)().data, rtol=1e-12)
+
+
+def test_accessor_vector_operators_need_a_component_dimension():
+    a = xr.DataArray(np.zeros((3, 4)), dims=("x", "y"))
+    with pytest.raises(ValueError, match="needs a vector field"):
+        a.fieldgrad.curl()
+
+
 def test_interpolate_is_exact_for_linear_functions_and_wraps_the_seam():
     grid = fg.CartesianGrid(bounds=[(0, 1), (0, 2)], shape=(8, 8))
     f = fg.ScalarField.from_function(grid, lambda x, y: 2 * x - y + 1)

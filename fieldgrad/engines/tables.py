@@ -158,7 +158,7 @@ def axis_stencil(grid: Grid, axis: int, operator: str, order: int) -> AxisStenci
     >>> int(st.counts[2]), st.columns[:3, 2] - st.ext.lo    # a central window around point 2
     (3, array([1, 2, 3]))
     >>> [round(float(w), 12) for w in st.weights[:3, 2]]
-    [-2.5, -0.0, 2.5]
+    [-2.5, 0.0, 2.5]
     """
     if operator not in OPERATORS:
         msg = f"operator must be one of {OPERATORS}, got {operator!r}"
@@ -190,7 +190,7 @@ def merged_stencil(
     >>> grid = fg.CartesianGrid(bounds=[(0, 4)], shape=(5,))
     >>> st = merged_stencil(grid, 0, [(1, 2, None)])
     >>> [round(float(w), 12) for w in st.weights[: st.counts[2], 2]]   # spacing 0.8
-    [-0.625, -0.0, 0.625]
+    [-0.625, 0.0, 0.625]
     """
     n = grid.shape[axis]
     widths = [derivative_matrix(grid, axis, m, q)[1] for m, q, _ in parts if m > 0]
@@ -317,7 +317,7 @@ class KernelTables:
         >>> from fieldgrad.engines.tables import kernel_tables
         >>> t = kernel_tables(fg.PolarGrid(radius=(0, 1), shape=(8, 16)), "gradient", 2, "float64")
         >>> t.arrays().weights.shape, t.whole is t.whole
-        ((3, 3, 16), True)
+        ((3, 4, 16), True)
         """
         return KernelArrays(
             counts=self.counts,
