@@ -266,7 +266,7 @@ class FieldgradAccessor:
         >>> import numpy as np
         >>> import fieldgrad as fg
         >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(21, 21))
-        >>> x, y = grid.mesh()
+        >>> x, y = np.broadcast_arrays(*grid.mesh())
         >>> da = fg.VectorField(grid, np.stack([x, y])).to_xarray()
         >>> bool(np.allclose(da.fieldgrad.divergence(), 2.0))
         True
@@ -281,7 +281,7 @@ class FieldgradAccessor:
         >>> import numpy as np
         >>> import fieldgrad as fg
         >>> grid = fg.CartesianGrid(bounds=[(-1, 1), (-1, 1)], shape=(21, 21))
-        >>> x, y = grid.mesh()
+        >>> x, y = np.broadcast_arrays(*grid.mesh())
         >>> da = fg.VectorField(grid, np.stack([-y, x])).to_xarray()   # rigid rotation
         >>> bool(np.allclose(da.fieldgrad.curl(), 2.0))
         True
