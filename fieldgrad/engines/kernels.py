@@ -486,7 +486,8 @@ def _fusing(tab: KernelArrays, on: tuple[bool, ...], lo2: int, hi2: int) -> tupl
             return 0, 0, 0
         f0 = min(max(start, lo2), hi2)
         return width, f0, max(min(stop, hi2), f0)
-    widths = {int(tab.counts[a].max()) for a in range(2) if on[a]}
+    # the width of the stencils in the middle of each outer axis that takes part
+    widths = {int(tab.counts[a, np.count_nonzero(tab.counts[a]) // 2]) for a in range(2) if on[a]}
     width = widths.pop() if len(widths) == 1 else 0
     return (width, lo2, hi2) if width in FUSED_WIDTHS else (0, 0, 0)
 
