@@ -408,10 +408,28 @@ def _general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2,
             for a in range(VIEW_NDIM):
                 for x in range(m):
                     acc[a, x] *= tab.factors[a, 2, _U(x0) + x]
-        o = _U(x0 - reg.lo2)
+        _write(out, oi, oj, _U(x0 - reg.lo2), m, mode, reg.first, acc, r0, r1, r2)
+
+
+@njit(cache=True, nogil=True)
+def _write(out, oi, oj, o, m, mode, first, acc, r0, r1, r2):
+    """``m`` points of output row ``(oi, oj)`` from ``o`` on, from the per-axis sums
+    ``acc`` and the row's metric factors; one loop per kind of output."""
+    if mode == MODE_COMPONENTS:
+        for a in range(first, VIEW_NDIM):
+            r = r0 if a == 0 else (r1 if a == 1 else r2)
+            for x in range(m):
+                out[a - first, oi, oj, o + x] = acc[a, x] * r
+    elif mode == MODE_SUM:
+        for x in range(m):
+            out[0, oi, oj, o + x] = acc[0, x] * r0 + acc[1, x] * r1 + acc[2, x] * r2
+    elif mode == MODE_NORM2:
+        for x in range(m):
+            out[0, oi, oj, o + x] = _norm2(acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2)
+    else:
         for x in range(m):
             g0, g1, g2 = acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2
-            _store(out, oi, oj, o + x, mode, reg.first, g0, g1, g2)
+            out[0, oi, oj, o + x] = _combined(mode, g0, g1, g2)
 
 
 # ---------------------------------------------------------------- the region
