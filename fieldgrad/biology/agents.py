@@ -27,15 +27,14 @@ from .._checks import check_nonnegative, check_positive
 from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
-from .deposition import UPTAKE_LAWS, CloudInCell
-from .sampling import FieldSampler, take_rows
+from .deposition import _LAW_CODES, PARALLEL_WORK, UPTAKE_LAWS, CloudInCell
+from .plane import PlanePath
+from .sampling import FieldSampler
 
 __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
 
 #: What happens to an agent that reaches the edge of the domain.
 BOUNDARY_MODES = ("stop", "remove", "reflect")
-#: Steps between re-sorting the agents by cell on the fast path.
-_RESORT = 16
 
 
 def _implicit_dimensions(grid: Grid) -> int:
@@ -191,11 +190,8 @@ class ChemotaxisAgents:
         self._manifold = self.grid.ndim + _implicit_dimensions(self.grid) < ncart
         self._identity = self.grid.is_cartesian and ncart == self.grid.ndim
         self._plane = self._identity and self.grid.ndim == 2
-        # positions are stored in cell order on the fast path (local memory access):
-        # slot s holds agent _ids[s]; None means slot = agent
-        self._ids: np.ndarray | None = None
-        self._slots: np.ndarray | None = None
-        self._order_age = 0
+        # on the fast path the positions are stored by row (local memory access)
+        self._path: PlanePath | None = PlanePath(self.grid) if self._plane else None
         self._positions = self._check_positions(positions)
         self.active = np.ones(len(self._positions), dtype=bool)
         self.removed = np.zeros(self.n, dtype=bool)
@@ -291,7 +287,8 @@ class ChemotaxisAgents:
     @property
     def positions(self) -> np.ndarray:
         """Positions in grid coordinates, shape ``(n, ndim)`` (a copy)."""
-        return self._agent_positions().copy() if self._ids is None else self._agent_positions()
+        pos = self._agent_positions()
+        return pos.copy() if pos is self._positions else pos
 
     @property
     def n(self) -> int:
@@ -361,24 +358,39 @@ class ChemotaxisAgents:
 
     def _agent_positions(self) -> np.ndarray:
         """Positions in agent order (the stored array itself when not permuted)."""
-        return self._positions if self._slots is None else take_rows(self._positions, self._slots)
+        return self._positions if self._path is None else self._path.agent_order(self._positions)
 
     def _unsort(self) -> None:
         """Store the positions in agent order again."""
-        if self._slots is not None:
-            self._positions = take_rows(self._positions, self._slots)
-            self._ids = self._slots = None
+        if self._path is not None and self._path.ids is not None:
+            self._positions = self._path.agent_order(self._positions)
+            self._path.forget()
 
-    def _sort_by_cell(self) -> None:
-        """Every few steps, store the positions by cell (agents move little per step)."""
-        self._order_age += 1
-        if self._ids is None or self._order_age > _RESORT:
-            order = self._drift.cell_order(self._positions)
-            self._positions = take_rows(self._positions, order)
-            self._ids = order if self._ids is None else self._ids[order]
-            self._slots = np.empty_like(self._ids)
-            self._slots[self._ids] = np.arange(len(self._ids))
-            self._order_age = 0
+    @property
+    def _fast(self) -> bool:
+        """Whether the compiled plane kernels apply (evenly spaced 2-D Cartesian grid)."""
+        return self._path is not None and self._plane and self._drift.uniform
+
+    def _key(self) -> int:
+        """A fresh key of the fast path's counter-based noise."""
+        return int(self.rng.integers(2**63)) if self.motility > 0 else 0
+
+    def _move(self, pts: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The general step (numpy, coordinate maps): new points, who stalled, who left."""
+        move = self._velocity(pts)
+        stalled = ~np.all(np.isfinite(move), axis=1)
+        move[stalled] = 0.0
+        move *= dt
+        if self.motility > 0:
+            move += self._noise(pts, dt)
+        if self._identity:
+            new = pts + move
+        else:
+            xyz = self.cartesian(pts) + move
+            new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1).reshape(len(pts), -1)
+        new, left = self._into_domain(new)
+        new[stalled] = pts[stalled]
+        return new, stalled, left & ~stalled
 
     def _into_domain(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Wrap periodic coordinates, clip the others; returns the points and who left."""
@@ -434,48 +446,31 @@ class ChemotaxisAgents:
         idx = np.flatnonzero(self.active)
         if idx.size == 0:
             return
-        everyone = idx.size == self.n
-        if self._plane and self._drift.uniform and everyone:
-            # fast path: one compiled parallel pass (lookup, noise, step, edges) in
-            # place, over the positions stored in cell order
-            self._sort_by_cell()
-            key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
-            left, stalled = self._drift.advance_plane(
-                self._positions,
-                dt,
-                noise=math.sqrt(2 * self.motility * dt),
-                key=key,
-                reflect=self.boundary == "reflect",
+        reflect = self.boundary == "reflect"
+        noise = math.sqrt(2 * self.motility * dt)
+        if self._fast and idx.size == self.n:
+            # one compiled parallel pass (lookup, noise, step, edges) in place, over
+            # the positions stored by row
+            assert self._path is not None
+            self._positions = self._path.store(self._positions)
+            stalled, left = self._path.advance(
+                self._drift, self._positions, dt, noise=noise, key=self._key(), reflect=reflect
             )
-            who = self._ids if self._ids is not None else idx
+            who = self._path.ids
         else:
             self._unsort()
             pts = self._positions[idx]
-            if self._plane and self._drift.uniform:
-                noise = math.sqrt(2 * self.motility * dt)
-                key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
-                left, stalled = self._drift.advance_plane(
-                    pts, dt, noise=noise, key=key, reflect=self.boundary == "reflect"
+            if self._fast:
+                assert self._path is not None
+                stalled, left = self._path.advance(
+                    self._drift, pts, dt, noise=noise, key=self._key(), reflect=reflect
                 )
                 new = pts
             else:
-                move = self._velocity(pts)
-                stalled = ~np.all(np.isfinite(move), axis=1)
-                move[stalled] = 0.0
-                move *= dt
-                if self.motility > 0:
-                    move += self._noise(pts, dt)
-                if self._identity:
-                    new = pts + move
-                else:
-                    xyz = self.cartesian(pts) + move
-                    new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1)
-                    new = new.reshape(len(pts), -1)
-                new, left = self._into_domain(new)
-                new[stalled] = pts[stalled]
-                left &= ~stalled
+                new, stalled, left = self._move(pts, dt)
             self._positions[idx] = new
             who = idx
+        assert who is not None
         self.stalled[who[stalled]] += 1
         if self.boundary == "remove":
             self.active[who[left]] = False
@@ -514,22 +509,47 @@ class ChemotaxisAgents:
         if self._cic is None:
             self._cic = CloudInCell(self.grid)
         c = np.ascontiguousarray(np.asarray(field.compute().data, dtype=float)).ravel()
-        ids = self._ids
-        rates: list[Any] = []
-        for r in (self.secretion, self.uptake):
-            rates.append(r[ids] if ids is not None and isinstance(r, np.ndarray) else r)
-        ex = self._cic.exchange_checked(
+        if self._fast:
+            secreted, taken, out = self._exchange_fast(c, dt)
+        else:
+            self._unsort()
+            ex = self._cic.exchange_checked(
+                c,
+                self._positions,
+                self.secretion,
+                self.uptake,
+                dt,
+                law=self.uptake_law,
+                half_saturation=self.half_saturation,
+                present=~self.removed,
+            )
+            secreted, taken, out = ex.secreted, ex.taken, ex.concentration
+        self.last_exchange = {"secreted": secreted, "taken": taken}
+        out = out.reshape(self.grid.shape)
+        return ScalarField(self.grid, out, name=field.name, units=field.units)
+
+    def _exchange_fast(self, c: np.ndarray, dt: float) -> tuple[float, float, np.ndarray]:
+        """The exchange by the plane kernels, over the positions as stored."""
+        assert self._path is not None and self._cic is not None
+        path = self._path
+        present = np.zeros(0, dtype=bool)
+        if self.removed.any():
+            present = ~(self.removed if path.ids is None else self.removed[path.ids])
+        buffers, ranges = self._cic._workspace(self.n + self.grid.size >= PARALLEL_WORK)
+        path.scatter(
             c,
             self._positions,
-            rates[0],
-            rates[1],
+            path.in_slots(self.secretion),
+            path.in_slots(self.uptake),
             dt,
-            law=self.uptake_law,
+            law=_LAW_CODES[self.uptake_law],
             half_saturation=self.half_saturation,
-            present=~self.removed if ids is None else ~self.removed[ids],
+            present=present,
+            buffers=buffers,
+            ranges=ranges,
         )
-        self.last_exchange = {"secreted": ex.secreted, "taken": ex.taken}
-        return ScalarField(self.grid, ex.concentration, name=field.name, units=field.units)
+        out, secreted, taken = self._cic._finish(c, buffers, ranges)
+        return secreted, taken, out
 
     def add(self, positions: Any) -> np.ndarray:
         """Add agents (e.g. new sprouts); returns their indices.

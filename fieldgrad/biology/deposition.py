@@ -104,11 +104,13 @@ def _scatter_py(
     c,
     dt,
     buffers,
+    ranges,
     requested,
     starved,
 ):  # pragma: no cover
     # Each thread spreads its share of the agents into its own buffer (no races):
-    # buffers[t, j, 0] secreted into cell j, buffers[t, j, 1] uptake requested from it.
+    # buffers[t, j, 0] secreted into cell j, buffers[t, j, 1] uptake requested from it,
+    # ranges[t] the first and last cell it touched.  Buffers are zero on entry.
     # Agents are visited in ``order`` (by cell: local reads and writes).
     n, ndim = pts.shape
     nthreads = buffers.shape[0]
@@ -116,7 +118,8 @@ def _scatter_py(
     per_agent_s = rates.shape[1] > 1
     for t in numba.prange(nthreads):
         buf = buffers[t]
-        buf[:] = 0.0
+        first = buf.shape[0]
+        last = -1
         frac = np.empty(ndim)
         cells = np.empty(1 << ndim, dtype=np.int64)
         weights = np.empty(1 << ndim)
@@ -147,12 +150,18 @@ def _scatter_py(
             for corner in range(cells.shape[0]):
                 w = weights[corner]
                 if w != 0.0:
-                    buf[cells[corner], 0] += w * s
-                    buf[cells[corner], 1] += w * take
+                    j = cells[corner]
+                    first = min(first, j)
+                    last = max(last, j)
+                    buf[j, 0] += w * s
+                    buf[j, 1] += w * take
+        ranges[t, 0] = first
+        ranges[t, 1] = last
 
 
-def _apply_py(buffers, c, volumes, out):  # pragma: no cover
-    # out = c + (secreted - taken) / V, the uptake of a cell limited to what it holds.
+def _apply_py(buffers, ranges, c, volumes, out):  # pragma: no cover
+    # out = c + (secreted - taken) / V, the uptake of a cell limited to what it holds;
+    # the threads' buffers are summed over the cells each touched and left zero.
     secreted = 0.0
     taken = 0.0
     nthreads = buffers.shape[0]
@@ -160,8 +169,11 @@ def _apply_py(buffers, c, volumes, out):  # pragma: no cover
         s = 0.0
         d = 0.0
         for t in range(nthreads):
-            s += buffers[t, j, 0]
-            d += buffers[t, j, 1]
+            if ranges[t, 0] <= j <= ranges[t, 1]:
+                s += buffers[t, j, 0]
+                d += buffers[t, j, 1]
+                buffers[t, j, 0] = 0.0
+                buffers[t, j, 1] = 0.0
         v = volumes[j]
         held = c[j] * v + s
         if held >= d:
@@ -239,6 +251,7 @@ class CloudInCell:
         self._layout = (table.shape, table.strides, table.origin, table.step, table.coords)
         self.volumes = np.ascontiguousarray(grid.cell_volumes(), dtype=float).ravel()
         self._buffers = np.zeros((0, grid.size, 2))
+        self._ranges = np.zeros((0, 2), dtype=np.int64)
 
     def points(self, points: Any) -> np.ndarray:
         """Validated points, shape ``(n, ndim)``, periodic coordinates wrapped.
@@ -400,9 +413,7 @@ class CloudInCell:
         if present is None:
             present = np.ones(n, dtype=bool)
         parallel = n + self.grid.size >= PARALLEL_WORK
-        nthreads = numba.get_num_threads() if parallel else 1
-        if self._buffers.shape[0] != nthreads:
-            self._buffers = np.zeros((nthreads, self.grid.size, 2))
+        buffers, ranges = self._workspace(parallel)
         requested = np.zeros(n)
         starved = np.zeros(n, dtype=bool)
         (_scatter if parallel else _scatter_serial)(
@@ -416,11 +427,30 @@ class CloudInCell:
             float(half_saturation),
             c,
             float(dt),
-            self._buffers,
+            buffers,
+            ranges,
             requested,
             starved,
         )
-        out = np.empty(self.grid.size)
-        apply = _apply if parallel else _apply_serial
-        secreted, taken = apply(self._buffers, c, self.volumes, out)
+        out, secreted, taken = self._finish(c, buffers, ranges)
         return Exchange(out.reshape(self.grid.shape), secreted, taken, requested, starved)
+
+    def _workspace(self, parallel: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Per-thread deposition buffers ``(threads, cells, 2)``, all zero, kept between
+        calls (:meth:`_finish` clears what a step touched), and the ranges of cells
+        each thread touches ``(threads, 2)``."""
+        nthreads = numba.get_num_threads() if parallel else 1
+        if self._buffers.shape[0] != nthreads:
+            self._buffers = np.zeros((nthreads, self.grid.size, 2))
+            self._ranges = np.zeros((nthreads, 2), dtype=np.int64)
+        return self._buffers, self._ranges
+
+    def _finish(
+        self, c: np.ndarray, buffers: np.ndarray, ranges: np.ndarray
+    ) -> tuple[np.ndarray, float, float]:
+        """The flat field after the deposits in ``buffers`` (then cleared), limited
+        per cell, and the amounts secreted and taken."""
+        out = np.empty(self.grid.size)
+        apply = _apply if buffers.shape[0] > 1 else _apply_serial
+        secreted, taken = apply(buffers, ranges, c, self.volumes, out)
+        return out, float(secreted), float(taken)

@@ -352,14 +352,14 @@ def test_bad_rates_get_clear_errors():
 def test_parallel_fast_path_agrees_with_the_serial_kernel(monkeypatch):
     """Above PARALLEL_AGENTS the move runs on threads (agents stored by cell);
     the counter-based noise makes it identical to the serial kernel."""
-    from fieldgrad.biology import sampling
+    from fieldgrad.biology import plane
 
     grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(64, 64))
     field = fg.ScalarField.from_function(grid, lambda x, y: np.sin(3 * x) * np.cos(2 * y))
     start = np.random.default_rng(0).random((150_000, 2))
     results = []
-    for limit in (sampling.PARALLEL_AGENTS, 10**12):
-        monkeypatch.setattr(sampling, "PARALLEL_AGENTS", limit)
+    for limit in (plane.PARALLEL_AGENTS, 10**12):
+        monkeypatch.setattr(plane, "PARALLEL_AGENTS", limit)
         agents = ChemotaxisAgents(field, start, 0.05, motility=1e-3, seed=3, boundary="reflect")
         for _ in range(20):
             agents.advance(0.1)

@@ -1,0 +1,405 @@
+"""The compiled fast path of agents on an evenly spaced 2-D Cartesian grid.
+
+Many agents in the plane are moved and exchanged by two compiled parallel
+passes over them per step, with nothing allocated per step:
+
+* the move (:meth:`PlanePath.advance`): bilinear drift lookup, Brownian
+  noise from a counter-based stream (the same numbers whatever the number
+  of threads), the step, and the edges (wrapped, clipped or mirrored);
+* the exchange (:meth:`PlanePath.scatter`): each thread samples the field at
+  its agents and spreads their secretion and uptake request over the four
+  cells around them into its own buffer, finished by the per-cell limit of
+  :class:`~fieldgrad.biology.deposition.CloudInCell`.
+
+The positions are *stored* by row of the grid (slot ``s`` holds agent
+``ids[s]``, re-sorted every :data:`RESORT_STEPS` steps by a counting sort):
+each thread then reads and writes a narrow band of rows, which stays in
+cache, and its deposition buffer is touched, summed and cleared only over
+that band.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numba
+import numpy as np
+
+from ..grids.base import Grid
+from .sampling import FieldSampler, take_rows
+
+__all__ = ["PlanePath", "PARALLEL_AGENTS", "RESORT_STEPS"]
+
+#: Agents above which the fast path runs in parallel (below, starting threads costs more).
+PARALLEL_AGENTS = 100_000
+#: Steps between re-sorting the stored agents by row.
+RESORT_STEPS = 16
+_UNIT = 2.0**-53
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _mix(x):  # pragma: no cover
+    # splitmix64: a counter-based generator, so each agent's noise depends only on
+    # (seed, agent) and not on which thread draws it.
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _gaussian_pair(key, k):  # pragma: no cover
+    # Two independent standard normal numbers for slot k: Marsaglia's polar
+    # method (no trigonometry), drawing again from the same stream if rejected.
+    a = _mix(key ^ _mix(np.uint64(2 * k)))
+    while True:
+        b = _mix(a)
+        u = np.int64(a >> np.uint64(11)) * _UNIT * 2.0 - 1.0
+        v = np.int64(b >> np.uint64(11)) * _UNIT * 2.0 - 1.0
+        s = u * u + v * v
+        if 0.0 < s < 1.0:
+            f = math.sqrt(-2.0 * math.log(s) / s)
+            return u * f, v * f
+        a = _mix(b)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _edge(x, lo, hi, periodic, reflect):  # pragma: no cover
+    # A coordinate after a step: wrapped (periodic), mirrored at a wall (reflect)
+    # or clipped to it; and whether it was clipped.
+    if periodic:
+        return lo + (x - lo) % (hi - lo), False
+    if lo <= x <= hi:
+        return x, False
+    if reflect:
+        x = 2.0 * lo - x if x < lo else 2.0 * hi - x
+        return min(max(x, lo), hi), False
+    return min(max(x, lo), hi), True
+
+
+def _advance_py(
+    table, shape, origin, step, pos, dt, scale, key, lo, hi, periodic, reflect, flags
+):  # pragma: no cover
+    # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place.
+    # flags[k]: 1 stalled (non-finite drift: it does not move), 2 clipped at an edge.
+    n1 = shape[1]
+    nstalled = 0
+    nleft = 0
+    for k in numba.prange(pos.shape[0]):
+        tx = (pos[k, 0] - origin[0]) / step[0]
+        ty = (pos[k, 1] - origin[1]) / step[1]
+        i = min(max(int(math.floor(tx)), 0), shape[0] - 2)
+        j = min(max(int(math.floor(ty)), 0), shape[1] - 2)
+        fx, fy = tx - i, ty - j
+        w00, w01 = (1 - fx) * (1 - fy), (1 - fx) * fy
+        w10, w11 = fx * (1 - fy), fx * fy
+        b = i * n1 + j
+        vx = w00 * table[b, 0] + w01 * table[b + 1, 0] + w10 * table[b + n1, 0]
+        vx += w11 * table[b + n1 + 1, 0]
+        vy = w00 * table[b, 1] + w01 * table[b + 1, 1] + w10 * table[b + n1, 1]
+        vy += w11 * table[b + n1 + 1, 1]
+        if not (math.isfinite(vx) and math.isfinite(vy)):
+            flags[k] = 1
+            nstalled += 1
+            continue
+        new0 = pos[k, 0] + dt * vx
+        new1 = pos[k, 1] + dt * vy
+        if scale > 0.0:
+            g0, g1 = _gaussian_pair(key, k)
+            new0 += scale * g0
+            new1 += scale * g1
+        new0, out0 = _edge(new0, lo[0], hi[0], periodic[0], reflect)
+        new1, out1 = _edge(new1, lo[1], hi[1], periodic[1], reflect)
+        pos[k, 0] = new0
+        pos[k, 1] = new1
+        if out0 or out1:
+            flags[k] = 2
+            nleft += 1
+        else:
+            flags[k] = 0
+    return nstalled, nleft
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _axis_cells(x, origin, step, n, periodic):  # pragma: no cover
+    # The two cells along one evenly spaced axis whose centres bracket x, and the
+    # weight of the upper one: wrapped on a periodic axis, else held at the edge
+    # cell within half a cell of the boundary.
+    t = (x - origin) / step
+    f = math.floor(t)
+    if periodic:
+        i = int(f) % n
+        return i, i + 1 if i + 1 < n else 0, t - f
+    i = min(max(int(f), 0), n - 2)
+    return i, i + 1, min(max(t - i, 0.0), 1.0)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _uptake(law, u, local, half, dt):  # pragma: no cover
+    # Amount one agent asks for in dt at the sampled value local (finite).
+    if law == 0:
+        return u * dt
+    local = max(local, 0.0)
+    if law == 1:
+        return u * local * dt
+    return u * local / (half + local) * dt
+
+
+def _scatter_py(
+    pos, origin, step, shape, periodic, c, srate, urate, law, half, dt, present, buffers, ranges
+):  # pragma: no cover
+    # Each thread spreads its contiguous share of the agents (stored by row) into
+    # its own buffer: buffers[t, j, 0] secreted into cell j, [t, j, 1] uptake asked
+    # of it; ranges[t] the flat cells it touched.  Buffers are zero on entry.
+    n = pos.shape[0]
+    n0, n1 = shape[0], shape[1]
+    nthreads = buffers.shape[0]
+    chunk = (n + nthreads - 1) // nthreads
+    per_s = srate.shape[0] > 1
+    per_u = urate.shape[0] > 1
+    everyone = present.shape[0] == 0
+    for t in numba.prange(nthreads):
+        buf = buffers[t]
+        first = n0
+        last = -1
+        for k in range(t * chunk, min(n, (t + 1) * chunk)):
+            if not (everyone or present[k]):
+                continue
+            i0, i1, fx = _axis_cells(pos[k, 0], origin[0], step[0], n0, periodic[0])
+            j0, j1, fy = _axis_cells(pos[k, 1], origin[1], step[1], n1, periodic[1])
+            w00, w01 = (1.0 - fx) * (1.0 - fy), (1.0 - fx) * fy
+            w10, w11 = fx * (1.0 - fy), fx * fy
+            a = i0 * n1
+            b = i1 * n1
+            s = (srate[k] if per_s else srate[0]) * dt
+            u = urate[k] if per_u else urate[0]
+            take = 0.0
+            if u > 0.0:
+                local = w00 * c[a + j0] + w01 * c[a + j1] + w10 * c[b + j0] + w11 * c[b + j1]
+                if not math.isfinite(local):  # a cell of weight 0 must not count
+                    local = 0.0
+                    for w, cell in ((w00, a + j0), (w01, a + j1), (w10, b + j0), (w11, b + j1)):
+                        if w != 0.0:
+                            local += w * c[cell]
+                if math.isfinite(local):  # else it takes nothing
+                    take = _uptake(law, u, local, half, dt)
+            first = min(first, i0, i1)
+            last = max(last, i0, i1)
+            buf[a + j0, 0] += w00 * s
+            buf[a + j0, 1] += w00 * take
+            buf[a + j1, 0] += w01 * s
+            buf[a + j1, 1] += w01 * take
+            buf[b + j0, 0] += w10 * s
+            buf[b + j0, 1] += w10 * take
+            buf[b + j1, 0] += w11 * s
+            buf[b + j1, 1] += w11 * take
+        ranges[t, 0] = first * n1
+        ranges[t, 1] = last * n1 + n1 - 1
+
+
+def _row_order_py(pos, origin, step, nrows):  # pragma: no cover
+    # A stable counting sort of the points by the row (axis-0 cell) they lie in.
+    n = pos.shape[0]
+    start = np.zeros(nrows + 1, dtype=np.int64)
+    rows = np.empty(n, dtype=np.int32)
+    for k in range(n):
+        r = min(max(int(math.floor((pos[k, 0] - origin) / step)), 0), nrows - 1)
+        rows[k] = r
+        start[r + 1] += 1
+    for r in range(nrows):
+        start[r + 1] += start[r]
+    order = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        order[start[rows[k]]] = k
+        start[rows[k]] += 1
+    return order
+
+
+@numba.njit(cache=True, parallel=True)
+def _permute(pos, ids, order, new_pos, new_ids, slots):  # pragma: no cover
+    # new_pos = pos[order], new_ids = ids[order], slots = the inverse of new_ids.
+    for m in numba.prange(order.shape[0]):
+        k = order[m]
+        new_pos[m, 0] = pos[k, 0]
+        new_pos[m, 1] = pos[k, 1]
+        new_ids[m] = ids[k]
+        slots[ids[k]] = m
+
+
+_advance = numba.njit(cache=True, parallel=True)(_advance_py)
+_advance_serial = numba.njit(cache=True)(_advance_py)
+_scatter = numba.njit(cache=True, parallel=True)(_scatter_py)
+_scatter_serial = numba.njit(cache=True)(_scatter_py)
+_row_order = numba.njit(cache=True)(_row_order_py)
+
+
+class PlanePath:
+    """Agents on an evenly spaced 2-D Cartesian grid, stored by row, moved by compiled kernels.
+
+    Parameters
+    ----------
+    grid : Grid
+        An evenly spaced 2-D Cartesian grid.
+
+    Attributes
+    ----------
+    ids : ndarray of int64 or None
+        Slot ``s`` of the stored positions holds agent ``ids[s]`` (None: not permuted).
+    slots : ndarray of int64 or None
+        The inverse: agent ``a`` is stored in slot ``slots[a]``.
+
+    Examples
+    --------
+    Two agents in a uniform drift of 1 along x, moved for 0.1 (the second is
+    clipped at the wall x = 1 and flagged):
+
+    >>> import numpy as np
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.biology.plane import PlanePath
+    >>> from fieldgrad.biology.sampling import FieldSampler
+    >>> grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(4, 4))
+    >>> drift = FieldSampler(grid, [np.ones(grid.shape), np.zeros(grid.shape)])
+    >>> path = PlanePath(grid)
+    >>> pos = path.store(np.array([[0.95, 0.5], [0.5, 0.5]]))
+    >>> path.ids.tolist()                    # stored by row: agent 1 first
+    [1, 0]
+    >>> stalled, left = path.advance(drift, pos, 0.1)
+    >>> path.agent_order(pos).round(12), stalled.tolist(), path.ids[left].tolist()
+    (array([[1. , 0.5],
+           [0.6, 0.5]]), [], [0])
+    """
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        x, y = (np.asarray(c, dtype=float) for c in grid.coords.values())
+        self.shape = np.array(grid.shape, dtype=np.int64)
+        self.origin = np.array([x[0], y[0]])
+        self.step = np.array([x[1] - x[0], y[1] - y[0]])
+        self.periodic = np.array(grid.periodic, dtype=np.bool_)
+        bounds = np.array(grid.bounds, dtype=float)
+        self.lo, self.hi = bounds[:, 0].copy(), bounds[:, 1].copy()
+        self.ids: np.ndarray | None = None
+        self.slots: np.ndarray | None = None
+        self.age = 0
+        self._flags = np.zeros(0, dtype=np.uint8)
+        self._spare: tuple[np.ndarray, np.ndarray] | None = None
+
+    # ------------------------------------------------------------- storage
+    def store(self, positions: np.ndarray) -> np.ndarray:
+        """The positions stored by row (re-sorted every :data:`RESORT_STEPS` calls).
+
+        ``positions`` are the stored ones (in agent order when :attr:`ids` is None).
+        """
+        self.age += 1
+        if self.ids is not None and self.age <= RESORT_STEPS:
+            return positions
+        n = len(positions)
+        order = _row_order(positions, self.origin[0], self.step[0], int(self.shape[0]))
+        ids = np.arange(n, dtype=np.int64) if self.ids is None else self.ids
+        if self._spare is None or len(self._spare[0]) != n:
+            self._spare = (np.empty((n, 2)), np.empty(n, dtype=np.int64))
+        new_pos, new_ids = self._spare
+        if self.slots is None or len(self.slots) != n:
+            self.slots = np.empty(n, dtype=np.int64)
+        _permute(positions, ids, order, new_pos, new_ids, self.slots)
+        self._spare = (positions, ids) if self.ids is not None else None
+        self.ids = new_ids
+        self.age = 0
+        return new_pos
+
+    def agent_order(self, positions: np.ndarray) -> np.ndarray:
+        """The stored ``positions`` in agent order (a new array, or the same when not permuted)."""
+        return positions if self.slots is None else take_rows(positions, self.slots)
+
+    def forget(self) -> None:
+        """Drop the permutation (the caller stores the positions in agent order again)."""
+        self.ids = self.slots = self._spare = None
+        self.age = 0
+
+    def in_slots(self, rate: Any) -> np.ndarray:
+        """A rate per agent (or one number) as the kernels take it: per slot, or shape (1,)."""
+        arr = np.asarray(rate, dtype=float)
+        if arr.ndim == 0:
+            return arr.reshape(1)
+        return arr if self.ids is None else arr[self.ids]
+
+    # ------------------------------------------------------------ kernels
+    def advance(
+        self,
+        drift: FieldSampler,
+        positions: np.ndarray,
+        dt: float,
+        *,
+        noise: float = 0.0,
+        key: int = 0,
+        reflect: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Move the stored positions in place by ``dt * v + noise * N(0, 1)``.
+
+        ``drift`` samples the two Cartesian drift components.  Returns the
+        agents (indices) that stalled (non-finite drift next to them: they do
+        not move) and that were clipped at an edge, as slots of ``positions``.
+        """
+        n = len(positions)
+        if len(self._flags) != n:
+            self._flags = np.zeros(n, dtype=np.uint8)
+        kernel = _advance if n >= PARALLEL_AGENTS else _advance_serial
+        nstalled, nleft = kernel(
+            drift.table,
+            drift.shape,
+            drift.origin,
+            drift.step,
+            positions,
+            float(dt),
+            float(noise),
+            np.uint64(key),
+            self.lo,
+            self.hi,
+            self.periodic,
+            bool(reflect),
+            self._flags,
+        )
+        none = np.zeros(0, dtype=np.int64)
+        stalled = np.flatnonzero(self._flags == 1) if nstalled else none
+        left = np.flatnonzero(self._flags == 2) if nleft else none
+        return stalled, left
+
+    def scatter(
+        self,
+        c: np.ndarray,
+        positions: np.ndarray,
+        secretion: np.ndarray,
+        uptake: np.ndarray,
+        dt: float,
+        *,
+        law: int,
+        half_saturation: float,
+        present: np.ndarray,
+        buffers: np.ndarray,
+        ranges: np.ndarray,
+    ) -> None:
+        """Spread secretion and uptake requests of the stored agents into ``buffers``.
+
+        ``c`` the flat field, ``secretion``/``uptake`` per slot or shape (1,),
+        ``law`` the uptake law's code, ``present`` per slot (empty: all);
+        ``buffers`` (threads, cells, 2), zero on entry, and ``ranges`` as
+        :class:`~fieldgrad.biology.deposition.CloudInCell` sums them.
+        """
+        kernel = _scatter if buffers.shape[0] > 1 else _scatter_serial
+        kernel(
+            positions,
+            self.origin,
+            self.step,
+            self.shape,
+            self.periodic,
+            c,
+            secretion,
+            uptake,
+            law,
+            float(half_saturation),
+            float(dt),
+            present,
+            buffers,
+            ranges,
+        )
