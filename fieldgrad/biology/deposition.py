@@ -21,11 +21,12 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
+from .._checks import check_nonnegative
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
 from .sampling import FieldSampler, corner_weight, locate
 
-__all__ = ["CloudInCell", "Exchange", "UPTAKE_LAWS"]
+__all__ = ["CloudInCell", "Exchange", "UPTAKE_LAWS", "check_rates"]
 
 #: Uptake laws: amount per time one agent takes up at the local value ``c``
 #: (``u`` its uptake coefficient, ``K`` the half-saturation value).
@@ -197,6 +198,32 @@ _apply = numba.njit(cache=True, parallel=True)(_apply_py)
 _apply_serial = numba.njit(cache=True)(_apply_py)
 #: Agents plus cells above which the exchange runs in parallel.
 PARALLEL_WORK = 200_000
+
+
+def check_rates(name: str, value: Any, n: int) -> float | np.ndarray:
+    """A rate per agent: a number >= 0, or one finite value >= 0 per agent (a copy).
+
+    Examples
+    --------
+    >>> from fieldgrad.biology.deposition import check_rates
+    >>> check_rates("uptake", 2, 3), check_rates("uptake", [1, 0, 2], 3)
+    (2.0, array([1., 0., 2.]))
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        msg = f"{name} must be a number or one number per agent, got {value!r}"
+        raise TypeError(msg) from None
+    if arr.ndim == 0:
+        return check_nonnegative(name, float(arr))
+    if arr.shape != (n,):
+        msg = f"{name} must be a number or one value per agent, shape ({n},), got {arr.shape}"
+        raise ValueError(msg)
+    bad = ~(np.isfinite(arr) & (arr >= 0))
+    if bad.any():
+        msg = f"{name} must be finite and >= 0 for every agent, got {arr[bad][:3]}"
+        raise ValueError(msg)
+    return arr.copy()
 
 
 class Exchange(NamedTuple):

@@ -27,6 +27,7 @@ import numba
 import numpy as np
 
 from ..grids.base import Grid
+from .deposition import PARALLEL_WORK, CloudInCell
 from .sampling import FieldSampler, take_rows
 
 __all__ = ["PlanePath", "PARALLEL_AGENTS", "RESORT_STEPS"]
@@ -427,6 +428,39 @@ class PlanePath:
         stalled = np.flatnonzero(self._flags == 1) if nstalled else none
         left = np.flatnonzero(self._flags == 2) if nleft else none
         return stalled, left
+
+    def exchange(
+        self,
+        cic: CloudInCell,
+        c: np.ndarray,
+        positions: np.ndarray,
+        secretion: Any,
+        uptake: Any,
+        dt: float,
+        *,
+        law: int,
+        half_saturation: float,
+        removed: np.ndarray,
+    ) -> tuple[np.ndarray, float, float]:
+        """The flat field ``c`` after the stored agents' exchange, and the amounts
+        secreted and taken (``secretion``, ``uptake`` and ``removed`` per agent)."""
+        present = np.zeros(0, dtype=bool)
+        if removed.any():
+            present = ~(removed if self.ids is None else removed[self.ids])
+        buffers, ranges = cic._workspace(len(positions) + c.size >= PARALLEL_WORK)
+        self.scatter(
+            c,
+            positions,
+            self.in_slots(secretion),
+            self.in_slots(uptake),
+            dt,
+            law=law,
+            half_saturation=half_saturation,
+            present=present,
+            buffers=buffers,
+            ranges=ranges,
+        )
+        return cic._finish(c, buffers, ranges)
 
     def scatter(
         self,
