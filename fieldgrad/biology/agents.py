@@ -172,7 +172,7 @@ class ChemotaxisAgents:
         self.rng = np.random.default_rng(seed)
         self._motion = Motion(self.grid, boundary)
         self._plane = self._motion.identity and self.grid.ndim == 2
-        # on the fast path the positions are stored by row (local memory access)
+        # on the fast path the positions are stored by cell (local memory access)
         self._path: PlanePath | None = PlanePath(self.grid) if self._plane else None
         self._positions = self._check_positions(positions)
         self.active = np.ones(len(self._positions), dtype=bool)
@@ -369,7 +369,7 @@ class ChemotaxisAgents:
         noise = math.sqrt(2 * self.motility * dt)
         if self._fast and idx.size == self.n:
             # one compiled parallel pass (lookup, noise, step, edges) in place, over
-            # the positions stored by row
+            # the positions stored by cell
             assert self._path is not None
             self._positions = self._path.store(self._positions)
             stalled, left = self._path.advance(

@@ -1,7 +1,7 @@
 """The compiled fast path of agents on an evenly spaced 2-D Cartesian grid.
 
 Many agents in the plane are moved and exchanged by two compiled parallel
-passes over them per step, with nothing allocated per step:
+passes over them per step, allocating nothing per step but the new field:
 
 * the move (:meth:`PlanePath.advance`): bilinear drift lookup, Brownian
   noise from a counter-based stream (the same numbers whatever the number
@@ -11,7 +11,7 @@ passes over them per step, with nothing allocated per step:
   cells around them into its own buffer, finished by the per-cell limit of
   :class:`~fieldgrad.biology.deposition.CloudInCell`.
 
-The positions are *stored* by row of the grid (slot ``s`` holds agent
+The positions are *stored* cell by cell, row by row (slot ``s`` holds agent
 ``ids[s]``, re-sorted every :data:`RESORT_STEPS` steps by a counting sort):
 each thread then reads and writes a narrow band of rows, which stays in
 cache, and its deposition buffer is touched, summed and cleared only over
@@ -34,7 +34,7 @@ __all__ = ["PlanePath", "PARALLEL_AGENTS", "RESORT_STEPS"]
 
 #: Agents above which the fast path runs in parallel (below, starting threads costs more).
 PARALLEL_AGENTS = 100_000
-#: Steps between re-sorting the stored agents by row.
+#: Steps between re-sorting the stored agents by cell.
 RESORT_STEPS = 16
 _UNIT = 2.0**-53
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -142,6 +142,8 @@ def _advance_py(
     last0, last1 = shape[0] - 2, shape[1] - 2
     o0, o1 = origin[0], origin[1]
     inv0, inv1 = 1.0 / step[0], 1.0 / step[1]
+    lo0, lo1, hi0, hi1 = lo[0], lo[1], hi[0], hi[1]
+    per0, per1 = periodic[0], periodic[1]
     nstalled = 0
     nleft = 0
     for k in numba.prange(pos.shape[0]):
@@ -167,8 +169,8 @@ def _advance_py(
             g0, g1 = _gaussian_pair(key, k)
             x += scale * g0
             y += scale * g1
-        x, out0 = _edge(x, lo[0], hi[0], periodic[0], reflect)
-        y, out1 = _edge(y, lo[1], hi[1], periodic[1], reflect)
+        x, out0 = _edge(x, lo0, hi0, per0, reflect)
+        y, out1 = _edge(y, lo1, hi1, per1, reflect)
         pos[k, 0] = x
         pos[k, 1] = y
         if out0 or out1:
@@ -211,7 +213,7 @@ def _uptake(law, u, local, half, dt):  # pragma: no cover
 def _scatter_py(
     pos, origin, step, shape, periodic, c, srate, urate, law, half, dt, present, buffers, ranges
 ):  # pragma: no cover
-    # Each thread spreads its contiguous share of the agents (stored by row) into
+    # Each thread spreads its contiguous share of the agents (stored by cell) into
     # its own buffer: buffers[t, j, 0] secreted into cell j, [t, j, 1] uptake asked
     # of it; ranges[t] the flat cells it touched.  Buffers are zero on entry.
     n = pos.shape[0]
@@ -223,6 +225,8 @@ def _scatter_py(
     everyone = present.shape[0] == 0
     o0, o1 = origin[0], origin[1]
     inv0, inv1 = 1.0 / step[0], 1.0 / step[1]
+    per0, per1 = periodic[0], periodic[1]
+    s0, u0 = srate[0], urate[0]
     for t in numba.prange(nthreads):
         buf = buffers[t]
         first = n0
@@ -230,14 +234,14 @@ def _scatter_py(
         for k in range(t * chunk, min(n, (t + 1) * chunk)):
             if not (everyone or present[k]):
                 continue
-            i0, i1, fx = _axis_cells((pos[k, 0] - o0) * inv0, n0, periodic[0])
-            j0, j1, fy = _axis_cells((pos[k, 1] - o1) * inv1, n1, periodic[1])
+            i0, i1, fx = _axis_cells((pos[k, 0] - o0) * inv0, n0, per0)
+            j0, j1, fy = _axis_cells((pos[k, 1] - o1) * inv1, n1, per1)
             w00, w01 = (1.0 - fx) * (1.0 - fy), (1.0 - fx) * fy
             w10, w11 = fx * (1.0 - fy), fx * fy
             a = i0 * n1
             b = i1 * n1
-            s = (srate[k] if per_s else srate[0]) * dt
-            u = urate[k] if per_u else urate[0]
+            s = (srate[k] if per_s else s0) * dt
+            u = urate[k] if per_u else u0
             take = 0.0
             if u > 0.0:
                 local = w00 * c[a + j0] + w01 * c[a + j1] + w10 * c[b + j0] + w11 * c[b + j1]
@@ -262,21 +266,25 @@ def _scatter_py(
         ranges[t, 1] = last * n1 + n1 - 1
 
 
-def _row_order_py(pos, origin, step, nrows):  # pragma: no cover
-    # A stable counting sort of the points by the row (axis-0 cell) they lie in.
+@numba.njit(cache=True)
+def _cell_order(pos, origin, step, shape):  # pragma: no cover
+    # A stable counting sort of the points by the cell (row by row) they lie in.
     n = pos.shape[0]
-    start = np.zeros(nrows + 1, dtype=np.int64)
-    rows = np.empty(n, dtype=np.int32)
+    n0, n1 = shape[0], shape[1]
+    inv0, inv1 = 1.0 / step[0], 1.0 / step[1]
+    start = np.zeros(n0 * n1 + 1, dtype=np.int64)
+    cells = np.empty(n, dtype=np.int64)
     for k in range(n):
-        r = min(max(int(math.floor((pos[k, 0] - origin) / step)), 0), nrows - 1)
-        rows[k] = r
-        start[r + 1] += 1
-    for r in range(nrows):
-        start[r + 1] += start[r]
+        i = min(max(int((pos[k, 0] - origin[0]) * inv0), 0), n0 - 1)
+        j = min(max(int((pos[k, 1] - origin[1]) * inv1), 0), n1 - 1)
+        cells[k] = i * n1 + j
+        start[i * n1 + j + 1] += 1
+    for m in range(n0 * n1):
+        start[m + 1] += start[m]
     order = np.empty(n, dtype=np.int64)
     for k in range(n):
-        order[start[rows[k]]] = k
-        start[rows[k]] += 1
+        order[start[cells[k]]] = k
+        start[cells[k]] += 1
     return order
 
 
@@ -295,11 +303,10 @@ _advance = numba.njit(cache=True, parallel=True)(_advance_py)
 _advance_serial = numba.njit(cache=True)(_advance_py)
 _scatter = numba.njit(cache=True, parallel=True)(_scatter_py)
 _scatter_serial = numba.njit(cache=True)(_scatter_py)
-_row_order = numba.njit(cache=True)(_row_order_py)
 
 
 class PlanePath:
-    """Agents on an evenly spaced 2-D Cartesian grid, stored by row, moved by compiled kernels.
+    """Agents on an evenly spaced 2-D Cartesian grid, stored by cell, moved by compiled kernels.
 
     Parameters
     ----------
@@ -326,7 +333,7 @@ class PlanePath:
     >>> drift = FieldSampler(grid, [np.ones(grid.shape), np.zeros(grid.shape)])
     >>> path = PlanePath(grid)
     >>> pos = path.store(np.array([[0.95, 0.5], [0.5, 0.5]]))
-    >>> path.ids.tolist()                    # stored by row: agent 1 first
+    >>> path.ids.tolist()                    # stored by cell: agent 1 first
     [1, 0]
     >>> stalled, left = path.advance(drift, pos, 0.1)
     >>> path.agent_order(pos).round(12), stalled.tolist(), path.ids[left].tolist()
@@ -351,7 +358,7 @@ class PlanePath:
 
     # ------------------------------------------------------------- storage
     def store(self, positions: np.ndarray) -> np.ndarray:
-        """The positions stored by row (re-sorted every :data:`RESORT_STEPS` calls).
+        """The positions stored by cell (re-sorted every :data:`RESORT_STEPS` calls).
 
         ``positions`` are the stored ones (in agent order when :attr:`ids` is None).
         """
@@ -359,7 +366,7 @@ class PlanePath:
         if self.ids is not None and self.age <= RESORT_STEPS:
             return positions
         n = len(positions)
-        order = _row_order(positions, self.origin[0], self.step[0], int(self.shape[0]))
+        order = _cell_order(positions, self.origin, self.step, self.shape)
         ids = np.arange(n, dtype=np.int64) if self.ids is None else self.ids
         if self._spare is None or len(self._spare[0]) != n:
             self._spare = (np.empty((n, 2)), np.empty(n, dtype=np.int64))
