@@ -362,32 +362,36 @@ class ChemotaxisAgents:
             msg = f"dt must be > 0, got {dt!r}"
             raise ValueError(msg)
         dt = float(dt)
-        idx = np.flatnonzero(self.active)
-        if idx.size == 0:
+        everyone = bool(self.active.all())
+        if not (everyone or self.active.any()):
             return
         reflect = self.boundary == "reflect"
         noise = math.sqrt(2 * self.motility * dt)
-        if self._fast and idx.size == self.n:
+        if self._fast:
             # one compiled parallel pass (lookup, noise, step, edges) in place, over
             # the positions stored by cell
             assert self._path is not None
-            self._positions = self._path.store(self._positions)
-            stalled, left = self._path.advance(
-                self._drift, self._positions, dt, noise=noise, key=self._key(), reflect=reflect
+            path = self._path
+            self._positions = path.store(self._positions)
+            moving = np.zeros(0, dtype=bool)
+            if not everyone:
+                moving = self.active if path.ids is None else self.active[path.ids]
+            stalled, left = path.advance(
+                self._drift,
+                self._positions,
+                dt,
+                noise=noise,
+                key=self._key(),
+                reflect=reflect,
+                moving=moving,
             )
-            who = self._path.ids
+            who = path.ids
         else:
             self._unsort()
+            idx = np.flatnonzero(self.active)
             pts = self._positions[idx]
-            if self._fast:
-                assert self._path is not None
-                stalled, left = self._path.advance(
-                    self._drift, pts, dt, noise=noise, key=self._key(), reflect=reflect
-                )
-                new = pts
-            else:
-                velocity = self._velocity(pts)
-                new, stalled, left = self._motion.move(pts, velocity, dt, scale=noise, rng=self.rng)
+            velocity = self._velocity(pts)
+            new, stalled, left = self._motion.move(pts, velocity, dt, scale=noise, rng=self.rng)
             self._positions[idx] = new
             who = idx
         assert who is not None

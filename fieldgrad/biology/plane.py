@@ -134,19 +134,24 @@ def _edge(x, lo, hi, periodic, reflect):  # pragma: no cover
 
 
 def _advance_py(
-    table, shape, origin, step, pos, dt, scale, key, lo, hi, periodic, reflect, flags
+    table, shape, origin, step, pos, dt, scale, key, lo, hi, periodic, reflect, moving, flags
 ):  # pragma: no cover
-    # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place.
-    # flags[k]: 1 stalled (non-finite drift: it does not move), 2 clipped at an edge.
+    # One Euler-Maruyama step of 2-D agents in a Cartesian drift table, in place,
+    # of those moving (empty: all).  flags[k]: 1 stalled (non-finite drift: it does
+    # not move), 2 clipped at an edge.
     n1 = shape[1]
     last0, last1 = shape[0] - 2, shape[1] - 2
     o0, o1 = origin[0], origin[1]
     inv0, inv1 = 1.0 / step[0], 1.0 / step[1]
     lo0, lo1, hi0, hi1 = lo[0], lo[1], hi[0], hi[1]
     per0, per1 = periodic[0], periodic[1]
+    everyone = moving.shape[0] == 0
     nstalled = 0
     nleft = 0
     for k in numba.prange(pos.shape[0]):
+        if not (everyone or moving[k]):
+            flags[k] = 0
+            continue
         x, y = pos[k, 0], pos[k, 1]
         tx = (x - o0) * inv0
         ty = (y - o1) * inv1
@@ -405,10 +410,12 @@ class PlanePath:
         noise: float = 0.0,
         key: int = 0,
         reflect: bool = False,
+        moving: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Move the stored positions in place by ``dt * v + noise * N(0, 1)``.
 
-        ``drift`` samples the two Cartesian drift components.  Returns the
+        ``drift`` samples the two Cartesian drift components; ``moving``
+        (per slot) says who moves (default: all).  Returns the
         agents (indices) that stalled (non-finite drift next to them: they do
         not move) and that were clipped at an edge, as slots of ``positions``.
         """
@@ -429,6 +436,7 @@ class PlanePath:
             self.hi,
             self.periodic,
             bool(reflect),
+            np.zeros(0, dtype=np.bool_) if moving is None else moving,
             self._flags,
         )
         none = np.zeros(0, dtype=np.int64)

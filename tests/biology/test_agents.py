@@ -193,10 +193,16 @@ def test_fast_path_matches_the_general_path():
     fast = ChemotaxisAgents(field, start, 0.05, saturation=0.3)
     slow = ChemotaxisAgents(field, start, 0.05, saturation=0.3)
     slow._plane = False
-    for _ in range(30):
+    for k in range(30):
+        if k == 10:  # some stop: the fast path moves the others only
+            fast.stop([3, 250])
+            slow.stop([3, 250])
+            stopped = fast.positions[[3, 250]]
         fast.step(0.5)
         slow.step(0.5)
+    assert fast._fast and not slow._fast
     assert np.allclose(fast.positions, slow.positions, rtol=0, atol=1e-12)
+    assert np.array_equal(fast.positions[[3, 250]], stopped)
 
 
 @pytest.mark.parametrize(
