@@ -89,6 +89,26 @@ def _corners(index, shape, strides, origin, step, coords, pts, cells, weights): 
         _stencil(index, shape, strides, origin, step, coords, pts, k, frac, cells[k], weights[k])
 
 
+@numba.njit(cache=True, nogil=True)
+def _row_order(shape, origin, step, coords, pts):  # pragma: no cover
+    # A stable counting sort of the points by their interval along the first axis:
+    # the cells a run of them touches are then a few rows (local memory access).
+    n = pts.shape[0]
+    rows = np.empty(n, dtype=np.int64)
+    start = np.zeros(shape[0] + 1, dtype=np.int64)
+    for k in range(n):
+        i, _ = locate(pts[k, 0], 0, shape, origin, step, coords)
+        rows[k] = i
+        start[i + 1] += 1
+    for i in range(shape[0]):
+        start[i + 1] += start[i]
+    order = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        order[start[rows[k]]] = k
+        start[rows[k]] += 1
+    return order
+
+
 def _scatter_py(
     index,
     shape,
@@ -198,6 +218,9 @@ _apply = numba.njit(cache=True, parallel=True)(_apply_py)
 _apply_serial = numba.njit(cache=True)(_apply_py)
 #: Agents plus cells above which the exchange runs in parallel.
 PARALLEL_WORK = 200_000
+#: Points above which the exchange visits them row by row (a counting sort
+#: first): local memory access instead of cache misses at every point.
+SORT_POINTS = 20_000
 
 
 def check_rates(name: str, value: Any, n: int) -> float | np.ndarray:
@@ -420,7 +443,8 @@ class CloudInCell:
     ) -> Exchange:
         """:meth:`exchange` without the checks: ``c`` flat, ``points`` valid and contiguous.
 
-        ``order``: the order to visit the points in (sorted by cell is fastest).
+        ``order``: the order to visit the points in (sorted by cell is fastest;
+        by default by row when there are more than :data:`SORT_POINTS`).
 
         Examples
         --------
@@ -441,13 +465,18 @@ class CloudInCell:
             present = np.ones(n, dtype=bool)
         parallel = n + self.grid.size >= PARALLEL_WORK
         buffers, ranges = self._workspace(parallel)
+        if order is None:
+            shape, _, origin, step, coords = self._layout
+            order = (
+                _row_order(shape, origin, step, coords, points) if n > SORT_POINTS else np.arange(n)
+            )
         requested = np.zeros(n)
         starved = np.zeros(n, dtype=bool)
         (_scatter if parallel else _scatter_serial)(
             self._index,
             *self._layout,
             points,
-            np.arange(n) if order is None else order,
+            order,
             present,
             rates,
             _LAW_CODES[law],
