@@ -129,15 +129,15 @@ def _scatter_py(
     requested,
     starved,
 ):  # pragma: no cover
-    # Each thread spreads its share of the agents into its own buffer (no races):
+    # Each chunk of the agents is spread into its own buffer (no races):
     # buffers[t, j, 0] secreted into cell j, buffers[t, j, 1] uptake requested from it,
-    # ranges[t] the first and last cell it touched.  Buffers are zero on entry.
+    # ranges[t] the first and last cell chunk t touched.  Buffers are zero on entry.
     # Agents are visited in ``order`` (by cell: local reads and writes).
     n, ndim = pts.shape
-    nthreads = buffers.shape[0]
-    chunk = (n + nthreads - 1) // nthreads
+    nchunks = buffers.shape[0]
+    chunk = (n + nchunks - 1) // nchunks
     per_agent_s = rates.shape[1] > 1
-    for t in numba.prange(nthreads):
+    for t in numba.prange(nchunks):
         buf = buffers[t]
         first = buf.shape[0]
         last = -1
@@ -180,33 +180,39 @@ def _scatter_py(
         ranges[t, 1] = last
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _limited(c, v, s, d):  # pragma: no cover
+    # A cell of value c and volume v receiving s and asked for d: its new value
+    # and what it gives, at most what it holds (nothing if empty, negative or nan).
+    held = c * v + s
+    if held >= d:
+        return c + (s - d) / v, d
+    if held > 0.0:  # the agents share out all the cell holds
+        return 0.0, held
+    return c + s / v, 0.0
+
+
 def _apply_py(buffers, ranges, c, volumes, out):  # pragma: no cover
     # out = c + (secreted - taken) / V, the uptake of a cell limited to what it holds;
-    # the threads' buffers are summed over the cells each touched and left zero.
+    # the chunks' buffers are summed over the cells each touched and left zero.
     secreted = 0.0
     taken = 0.0
-    nthreads = buffers.shape[0]
+    nchunks = buffers.shape[0]
     for j in numba.prange(c.shape[0]):
         s = 0.0
         d = 0.0
-        for t in range(nthreads):
-            if ranges[t, 0] <= j <= ranges[t, 1]:
+        for t in range(nchunks):
+            inside = ranges[t, 0] <= j
+            inside &= j <= ranges[t, 1]
+            if inside:
                 s += buffers[t, j, 0]
                 d += buffers[t, j, 1]
                 buffers[t, j, 0] = 0.0
                 buffers[t, j, 1] = 0.0
-        v = volumes[j]
-        held = c[j] * v + s
-        if held >= d:
-            out[j] = c[j] + (s - d) / v
-        elif held > 0.0:  # the agents share out all the cell holds
-            d = held
-            out[j] = 0.0
-        else:  # empty, negative or nan: it gives nothing
-            d = 0.0
-            out[j] = c[j] + s / v
+        value, given = _limited(c[j], volumes[j], s, d)
+        out[j] = value
         secreted += s
-        taken += d
+        taken += given
     return secreted, taken
 
 
@@ -218,6 +224,12 @@ _apply = numba.njit(cache=True, parallel=True)(_apply_py)
 _apply_serial = numba.njit(cache=True)(_apply_py)
 #: Agents plus cells above which the exchange runs in parallel.
 PARALLEL_WORK = 200_000
+#: Chunks of points per thread in a parallel exchange, each with its own buffer
+#: (touched only over the cells its points reach), handed out to the threads as
+#: they come free: a thread slowed by other work on its core takes fewer.
+CHUNKS_PER_THREAD = 4
+#: Cells per chunk of the parallel per-cell update (handed out as threads come free).
+CELL_CHUNK = 1 << 15
 #: Points above which the exchange visits them row by row (a counting sort
 #: first): local memory access instead of cache misses at every point.
 SORT_POINTS = 20_000
@@ -472,22 +484,23 @@ class CloudInCell:
             )
         requested = np.zeros(n)
         starved = np.zeros(n, dtype=bool)
-        (_scatter if parallel else _scatter_serial)(
-            self._index,
-            *self._layout,
-            points,
-            order,
-            present,
-            rates,
-            _LAW_CODES[law],
-            float(half_saturation),
-            c,
-            float(dt),
-            buffers,
-            ranges,
-            requested,
-            starved,
-        )
+        with numba.parallel_chunksize(1):
+            (_scatter if parallel else _scatter_serial)(
+                self._index,
+                *self._layout,
+                points,
+                order,
+                present,
+                rates,
+                _LAW_CODES[law],
+                float(half_saturation),
+                c,
+                float(dt),
+                buffers,
+                ranges,
+                requested,
+                starved,
+            )
         out, secreted, taken = self._finish(c, buffers, ranges)
         return Exchange(out.reshape(self.grid.shape), secreted, taken, requested, starved)
 
@@ -495,10 +508,10 @@ class CloudInCell:
         """Per-thread deposition buffers ``(threads, cells, 2)``, all zero, kept between
         calls (:meth:`_finish` clears what a step touched), and the ranges of cells
         each thread touches ``(threads, 2)``."""
-        nthreads = numba.get_num_threads() if parallel else 1
-        if self._buffers.shape[0] != nthreads:
-            self._buffers = np.zeros((nthreads, self.grid.size, 2))
-            self._ranges = np.zeros((nthreads, 2), dtype=np.int64)
+        chunks = CHUNKS_PER_THREAD * numba.get_num_threads() if parallel else 1
+        if self._buffers.shape[0] != chunks:
+            self._buffers = np.zeros((chunks, self.grid.size, 2))
+            self._ranges = np.zeros((chunks, 2), dtype=np.int64)
         return self._buffers, self._ranges
 
     def _finish(
@@ -508,5 +521,6 @@ class CloudInCell:
         per cell, and the amounts secreted and taken."""
         out = np.empty(self.grid.size)
         apply = _apply if buffers.shape[0] > 1 else _apply_serial
-        secreted, taken = apply(buffers, ranges, c, self.volumes, out)
+        with numba.parallel_chunksize(CELL_CHUNK):
+            secreted, taken = apply(buffers, ranges, c, self.volumes, out)
         return out, float(secreted), float(taken)

@@ -34,6 +34,9 @@ __all__ = ["PlanePath", "PARALLEL_AGENTS", "RESORT_STEPS"]
 
 #: Agents above which the fast path runs in parallel (below, starting threads costs more).
 PARALLEL_AGENTS = 100_000
+#: Agents per chunk of the parallel move, handed out to the threads as they come
+#: free (a thread slowed by other work on its core takes fewer).
+AGENT_CHUNK = 1 << 15
 #: Steps between re-sorting the stored agents by cell.
 RESORT_STEPS = 16
 _UNIT = 2.0**-53
@@ -223,8 +226,8 @@ def _scatter_py(
     # of it; ranges[t] the flat cells it touched.  Buffers are zero on entry.
     n = pos.shape[0]
     n0, n1 = shape[0], shape[1]
-    nthreads = buffers.shape[0]
-    chunk = (n + nthreads - 1) // nthreads
+    nchunks = buffers.shape[0]
+    chunk = (n + nchunks - 1) // nchunks
     per_s = srate.shape[0] > 1
     per_u = urate.shape[0] > 1
     everyone = present.shape[0] == 0
@@ -232,7 +235,7 @@ def _scatter_py(
     inv0, inv1 = 1.0 / step[0], 1.0 / step[1]
     per0, per1 = periodic[0], periodic[1]
     s0, u0 = srate[0], urate[0]
-    for t in numba.prange(nthreads):
+    for t in numba.prange(nchunks):
         buf = buffers[t]
         first = n0
         last = -1
@@ -423,22 +426,23 @@ class PlanePath:
         if len(self._flags) != n:
             self._flags = np.zeros(n, dtype=np.uint8)
         kernel = _advance if n >= PARALLEL_AGENTS else _advance_serial
-        nstalled, nleft = kernel(
-            drift.table,
-            drift.shape,
-            drift.origin,
-            drift.step,
-            positions,
-            float(dt),
-            float(noise),
-            np.uint64(key),
-            self.lo,
-            self.hi,
-            self.periodic,
-            bool(reflect),
-            np.zeros(0, dtype=np.bool_) if moving is None else moving,
-            self._flags,
-        )
+        with numba.parallel_chunksize(AGENT_CHUNK):
+            nstalled, nleft = kernel(
+                drift.table,
+                drift.shape,
+                drift.origin,
+                drift.step,
+                positions,
+                float(dt),
+                float(noise),
+                np.uint64(key),
+                self.lo,
+                self.hi,
+                self.periodic,
+                bool(reflect),
+                np.zeros(0, dtype=np.bool_) if moving is None else moving,
+                self._flags,
+            )
         none = np.zeros(0, dtype=np.int64)
         stalled = np.flatnonzero(self._flags == 1) if nstalled else none
         left = np.flatnonzero(self._flags == 2) if nleft else none
@@ -499,19 +503,20 @@ class PlanePath:
         :class:`~fieldgrad.biology.deposition.CloudInCell` sums them.
         """
         kernel = _scatter if buffers.shape[0] > 1 else _scatter_serial
-        kernel(
-            positions,
-            self.origin,
-            self.step,
-            self.shape,
-            self.periodic,
-            c,
-            secretion,
-            uptake,
-            law,
-            float(half_saturation),
-            float(dt),
-            present,
-            buffers,
-            ranges,
-        )
+        with numba.parallel_chunksize(1):
+            kernel(
+                positions,
+                self.origin,
+                self.step,
+                self.shape,
+                self.periodic,
+                c,
+                secretion,
+                uptake,
+                law,
+                float(half_saturation),
+                float(dt),
+                present,
+                buffers,
+                ranges,
+            )
