@@ -224,12 +224,6 @@ _apply = numba.njit(cache=True, parallel=True)(_apply_py)
 _apply_serial = numba.njit(cache=True)(_apply_py)
 #: Agents plus cells above which the exchange runs in parallel.
 PARALLEL_WORK = 200_000
-#: Chunks of points per thread in a parallel exchange, each with its own buffer
-#: (touched only over the cells its points reach), handed out to the threads as
-#: they come free: a thread slowed by other work on its core takes fewer.
-CHUNKS_PER_THREAD = 4
-#: Cells per chunk of the parallel per-cell update (handed out as threads come free).
-CELL_CHUNK = 1 << 15
 #: Points above which the exchange visits them row by row (a counting sort
 #: first): local memory access instead of cache misses at every point.
 SORT_POINTS = 20_000
@@ -484,23 +478,22 @@ class CloudInCell:
             )
         requested = np.zeros(n)
         starved = np.zeros(n, dtype=bool)
-        with numba.parallel_chunksize(1):
-            (_scatter if parallel else _scatter_serial)(
-                self._index,
-                *self._layout,
-                points,
-                order,
-                present,
-                rates,
-                _LAW_CODES[law],
-                float(half_saturation),
-                c,
-                float(dt),
-                buffers,
-                ranges,
-                requested,
-                starved,
-            )
+        (_scatter if parallel else _scatter_serial)(
+            self._index,
+            *self._layout,
+            points,
+            order,
+            present,
+            rates,
+            _LAW_CODES[law],
+            float(half_saturation),
+            c,
+            float(dt),
+            buffers,
+            ranges,
+            requested,
+            starved,
+        )
         out, secreted, taken = self._finish(c, buffers, ranges)
         return Exchange(out.reshape(self.grid.shape), secreted, taken, requested, starved)
 
@@ -508,7 +501,7 @@ class CloudInCell:
         """Per-thread deposition buffers ``(threads, cells, 2)``, all zero, kept between
         calls (:meth:`_finish` clears what a step touched), and the ranges of cells
         each thread touches ``(threads, 2)``."""
-        chunks = CHUNKS_PER_THREAD * numba.get_num_threads() if parallel else 1
+        chunks = numba.get_num_threads() if parallel else 1
         if self._buffers.shape[0] != chunks:
             self._buffers = np.zeros((chunks, self.grid.size, 2))
             self._ranges = np.zeros((chunks, 2), dtype=np.int64)
@@ -521,6 +514,5 @@ class CloudInCell:
         per cell, and the amounts secreted and taken."""
         out = np.empty(self.grid.size)
         apply = _apply if buffers.shape[0] > 1 else _apply_serial
-        with numba.parallel_chunksize(CELL_CHUNK):
-            secreted, taken = apply(buffers, ranges, c, self.volumes, out)
+        secreted, taken = apply(buffers, ranges, c, self.volumes, out)
         return out, float(secreted), float(taken)

@@ -34,9 +34,6 @@ __all__ = ["PlanePath", "PARALLEL_AGENTS", "RESORT_STEPS"]
 
 #: Agents above which the fast path runs in parallel (below, starting threads costs more).
 PARALLEL_AGENTS = 100_000
-#: Agents per chunk of the parallel move, handed out to the threads as they come
-#: free (a thread slowed by other work on its core takes fewer).
-AGENT_CHUNK = 1 << 15
 #: Steps between re-sorting the stored agents by cell.
 RESORT_STEPS = 16
 _UNIT = 2.0**-53
@@ -426,23 +423,22 @@ class PlanePath:
         if len(self._flags) != n:
             self._flags = np.zeros(n, dtype=np.uint8)
         kernel = _advance if n >= PARALLEL_AGENTS else _advance_serial
-        with numba.parallel_chunksize(AGENT_CHUNK):
-            nstalled, nleft = kernel(
-                drift.table,
-                drift.shape,
-                drift.origin,
-                drift.step,
-                positions,
-                float(dt),
-                float(noise),
-                np.uint64(key),
-                self.lo,
-                self.hi,
-                self.periodic,
-                bool(reflect),
-                np.zeros(0, dtype=np.bool_) if moving is None else moving,
-                self._flags,
-            )
+        nstalled, nleft = kernel(
+            drift.table,
+            drift.shape,
+            drift.origin,
+            drift.step,
+            positions,
+            float(dt),
+            float(noise),
+            np.uint64(key),
+            self.lo,
+            self.hi,
+            self.periodic,
+            bool(reflect),
+            np.zeros(0, dtype=np.bool_) if moving is None else moving,
+            self._flags,
+        )
         none = np.zeros(0, dtype=np.int64)
         stalled = np.flatnonzero(self._flags == 1) if nstalled else none
         left = np.flatnonzero(self._flags == 2) if nleft else none
@@ -503,20 +499,19 @@ class PlanePath:
         :class:`~fieldgrad.biology.deposition.CloudInCell` sums them.
         """
         kernel = _scatter if buffers.shape[0] > 1 else _scatter_serial
-        with numba.parallel_chunksize(1):
-            kernel(
-                positions,
-                self.origin,
-                self.step,
-                self.shape,
-                self.periodic,
-                c,
-                secretion,
-                uptake,
-                law,
-                float(half_saturation),
-                float(dt),
-                present,
-                buffers,
-                ranges,
-            )
+        kernel(
+            positions,
+            self.origin,
+            self.step,
+            self.shape,
+            self.periodic,
+            c,
+            secretion,
+            uptake,
+            law,
+            float(half_saturation),
+            float(dt),
+            present,
+            buffers,
+            ranges,
+        )
