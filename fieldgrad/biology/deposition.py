@@ -171,11 +171,11 @@ def _scatter_py(
             for corner in range(cells.shape[0]):
                 w = weights[corner]
                 if w != 0.0:
-                    j = cells[corner]
-                    first = min(first, j)
-                    last = max(last, j)
-                    buf[j, 0] += w * s
-                    buf[j, 1] += w * take
+                    buf[cells[corner], 0] += w * s
+                    buf[cells[corner], 1] += w * take
+            for corner in range(cells.shape[0]):  # apart: cheaper than in the loop above
+                first = min(first, cells[corner])
+                last = max(last, cells[corner])
         ranges[t, 0] = first
         ranges[t, 1] = last
 
