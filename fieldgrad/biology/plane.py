@@ -1,11 +1,14 @@
 """The compiled fast path of agents on an evenly spaced 2-D Cartesian grid.
 
 Many agents in the plane are moved and exchanged by two compiled parallel
-passes over them per step, allocating nothing per step but the new field:
+passes over them per step (and one over the cells), allocating nothing per
+step but the new field:
 
 * the move (:meth:`PlanePath.advance`): bilinear drift lookup, Brownian
-  noise from a counter-based stream (the same numbers whatever the number
-  of threads), the step, and the edges (wrapped, clipped or mirrored);
+  noise from a counter-based stream (words of the splitmix64 sequence keyed
+  by the step and the slot, turned into normal numbers by the ziggurat: the
+  same numbers whatever the number of threads), the step, and the edges
+  (wrapped, clipped or mirrored);
 * the exchange (:meth:`PlanePath.scatter`): each thread samples the field at
   its agents and spreads their secretion and uptake request over the four
   cells around them into its own buffer, finished by the per-cell limit of
