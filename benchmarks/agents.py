@@ -10,14 +10,18 @@ edges; ``step`` is the same plus a copy of the positions) plus one
 deposited conservatively, uptake limited per cell) for one agent.  Rows:
 
 * the fast path (2-D evenly spaced Cartesian grid, compiled, parallel over
-  agents, per-thread deposition buffers) with the agents stored in random
-  order and stored in cell order (``np.lexsort`` of their starting cells:
-  the memory they touch is then local);
+  agents, per-thread deposition buffers) with the agents given in random
+  order and in cell order (``np.lexsort`` of their starting cells; the fast
+  path stores them by cell itself, so both should be alike), then its two
+  halves alone (``advance``, ``exchange``) and the whole step on one thread
+  (the core time per agent-step, the figure least sensitive to the load);
 * the general path on the same grid and on a polar grid of the same size
   (numpy glue and coordinate maps; 10x fewer agents, scaled per agent);
-* a same-run baseline: a trivial parallel pass over the same position
-  array (read, add, write), to put the figures in proportion to what the
-  machine delivers at that moment (it is shared and its load varies).
+* same-run baselines, to put the figures in proportion to what the machine
+  delivers at that moment (it is shared and its load varies): a trivial
+  parallel pass over the same position array (read, add, write), and the
+  parallel speed-up of a pure compute loop split over the threads (2.0 when
+  both cores are free; near 1 when another process holds one).
 
 The target is 5e7 agent-steps per second with 10^6 agents on 2 cores.
 Reported: the median over ``--steps`` steps, the load average before and
@@ -49,6 +53,25 @@ def _trivial_pass(pos):  # pragma: no cover
         pos[k, 1] += 1e-300
 
 
+@numba.njit(parallel=True, cache=True)
+def _spin(chunks, n, out):  # pragma: no cover
+    # a latency-bound loop in each chunk: no memory traffic, nothing shared
+    for t in numba.prange(chunks):
+        x = 0.0
+        for _ in range(n):
+            x = x * 1.0000001 + 1.0
+        out[t] = x
+
+
+def parallel_speedup(repeats: int = 5) -> float:
+    """Work done per second by all threads over that of one, right now."""
+    threads = numba.get_num_threads()
+    out = np.zeros(threads)
+    one = median_seconds(lambda: _spin(1, 10_000_000, out), repeats)
+    every = median_seconds(lambda: _spin(threads, 10_000_000, out), repeats)
+    return threads * one / every
+
+
 def attractant(grid: fg.Grid) -> fg.ScalarField:
     return fg.ScalarField.from_function(
         grid, lambda x, y: np.exp(-((x - 0.3) ** 2 + (y - 0.2) ** 2) / 0.2), coords="cartesian"
@@ -72,6 +95,10 @@ def agent_step(agents: ChemotaxisAgents, field: fg.ScalarField, dt: float):
         agents.exchange(field, dt)
 
     return run
+
+
+def halves(agents: ChemotaxisAgents, field: fg.ScalarField, dt: float) -> dict:
+    return {"advance": lambda: agents.advance(dt), "exchange": lambda: agents.exchange(field, dt)}
 
 
 def main() -> None:
@@ -106,18 +133,29 @@ def main() -> None:
             False,
         ),
     )
-    for label, _grid, field, pts, fast in cases:
-        agents = ChemotaxisAgents(field, pts, seed=1, **OPTIONS, **EXCHANGE)
-        agents._plane = agents._plane and fast  # force the general path for comparison
-        per_step = median_seconds(agent_step(agents, field, 0.1), args.steps)
-        rate = len(pts) / per_step
+    speedup_before = parallel_speedup()
+
+    def report(label: str, agents: int, per_step: float) -> None:
+        rate = agents / per_step
         results[label] = {
-            "agents": len(pts),
+            "agents": agents,
             "seconds_per_step": per_step,
             "agent_steps_per_second": rate,
         }
-        print(f"{label:26s} {len(pts):8d} agents {per_step * 1e3:9.2f} ms/step", end=" ")
+        print(f"{label:26s} {agents:8d} agents {per_step * 1e3:9.2f} ms/step", end=" ")
         print(f"{rate:10.3g} agent-steps/s")
+
+    for label, _grid, field, pts, fast in cases:
+        agents = ChemotaxisAgents(field, pts, seed=1, **OPTIONS, **EXCHANGE)
+        agents._plane = agents._plane and fast  # force the general path for comparison
+        report(label, len(pts), median_seconds(agent_step(agents, field, 0.1), args.steps))
+        if label == "fast path, cell order":
+            for part, func in halves(agents, field, 0.1).items():
+                report(f"  its {part} alone", n, median_seconds(func, args.steps))
+            threads = numba.get_num_threads()
+            numba.set_num_threads(1)
+            report("  one thread", n, median_seconds(agent_step(agents, field, 0.1), args.steps))
+            numba.set_num_threads(threads)
     positions = np.array(start)
     trivial = median_seconds(lambda: _trivial_pass(positions), args.steps)
     results["trivial parallel pass"] = {
@@ -127,12 +165,16 @@ def main() -> None:
     }
     print(f"{'trivial parallel pass':26s} {n:8d} agents {trivial * 1e3:9.2f} ms/pass", end=" ")
     print(f"{n / trivial:10.3g} agents/s")
+    speedup_after = parallel_speedup()
     load_after = os.getloadavg()
     best = max(results[k]["agent_steps_per_second"] for k in list(results)[:2])
+    one = results["  one thread"]["seconds_per_step"] / n
     print(
         f"threads {numba.get_num_threads()}, load average {load_before[0]:.1f} before, "
-        f"{load_after[0]:.1f} after; best fast path {best:.3g} agent-steps/s = "
-        f"{best / (n / trivial):.3g} x the trivial pass; target {TARGET:.0e}: "
+        f"{load_after[0]:.1f} after; parallel speed-up of a compute loop "
+        f"{speedup_before:.2f} before, {speedup_after:.2f} after\n"
+        f"best fast path {best:.3g} agent-steps/s = {best / (n / trivial):.3g} x the "
+        f"trivial pass; one thread {one * 1e9:.1f} ns per agent-step; target {TARGET:.0e}: "
         f"{'met' if best >= TARGET else 'NOT met'}"
     )
     if args.json:
@@ -142,6 +184,7 @@ def main() -> None:
                     "size": args.size,
                     "threads": numba.get_num_threads(),
                     "load": [load_before, load_after],
+                    "parallel_speedup": [speedup_before, speedup_after],
                     "results": results,
                 },
                 fh,

@@ -18,7 +18,6 @@ line, and one on a sphere moves along the surface.
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
@@ -27,31 +26,16 @@ from .._checks import check_nonnegative, check_positive
 from ..fields import ScalarField
 from ..grids.base import Grid
 from ..operators.interpolation import check_points
-from .deposition import UPTAKE_LAWS, CloudInCell
-from .sampling import FieldSampler, take_rows
+from .deposition import _LAW_CODES, UPTAKE_LAWS, CloudInCell, check_rates
+from .motion import Motion
+from .plane import PlanePath
+from .sampling import FieldSampler
+from .trajectories import trajectories
 
 __all__ = ["ChemotaxisAgents", "BOUNDARY_MODES"]
 
 #: What happens to an agent that reaches the edge of the domain.
 BOUNDARY_MODES = ("stop", "remove", "reflect")
-#: Steps between re-sorting the agents by cell on the fast path.
-_RESORT = 16
-
-
-def _implicit_dimensions(grid: Grid) -> int:
-    """Axes the grid leaves out but keeps in its volume element (the angle of an
-    axisymmetric pipe): the physical space has these extra directions."""
-    extra = 0
-    for j in range(grid.ndim):
-        vol = grid.volume_factor(j)
-        prod = np.ones(grid.shape[j])
-        for i in range(grid.ndim):
-            f = grid.factor(i, j)
-            if f is not None:
-                prod = prod * f
-        if vol is not None and not np.allclose(vol, prod):
-            extra += 1
-    return extra
 
 
 class ChemotaxisAgents:
@@ -186,22 +170,16 @@ class ChemotaxisAgents:
         self.uptake_law = uptake_law
         self.half_saturation = check_positive("half_saturation", half_saturation)
         self.rng = np.random.default_rng(seed)
-        ncart = len(self.grid.to_cartesian(*[x[:1] for x in self.grid.coords.values()]))
-        self._ncart = ncart
-        self._manifold = self.grid.ndim + _implicit_dimensions(self.grid) < ncart
-        self._identity = self.grid.is_cartesian and ncart == self.grid.ndim
-        self._plane = self._identity and self.grid.ndim == 2
-        # positions are stored in cell order on the fast path (local memory access):
-        # slot s holds agent _ids[s]; None means slot = agent
-        self._ids: np.ndarray | None = None
-        self._slots: np.ndarray | None = None
-        self._order_age = 0
+        self._motion = Motion(self.grid, boundary)
+        self._plane = self._motion.identity and self.grid.ndim == 2
+        # on the fast path the positions are stored by cell (local memory access)
+        self._path: PlanePath | None = PlanePath(self.grid) if self._plane else None
         self._positions = self._check_positions(positions)
         self.active = np.ones(len(self._positions), dtype=bool)
         self.removed = np.zeros(self.n, dtype=bool)
         self.stalled = np.zeros(self.n, dtype=np.int64)
-        self.secretion = self._rates("secretion", secretion, self.n)
-        self.uptake = self._rates("uptake", uptake, self.n)
+        self.secretion = check_rates("secretion", secretion, self.n)
+        self.uptake = check_rates("uptake", uptake, self.n)
         self.last_exchange: dict[str, float] = {}
         self._cic: CloudInCell | None = None
         self._haptotactic: np.ndarray | None = None
@@ -232,25 +210,6 @@ class ChemotaxisAgents:
             msg = "positions must be finite"
             raise ValueError(msg)
         return check_points(self.grid, pts).reshape(-1, ndim)
-
-    @staticmethod
-    def _rates(name: str, value: Any, n: int) -> float | np.ndarray:
-        """A rate per agent: a number, or one finite value >= 0 per agent."""
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            msg = f"{name} must be a number or one number per agent, got {value!r}"
-            raise TypeError(msg) from None
-        if arr.ndim == 0:
-            return check_nonnegative(name, float(arr))
-        if arr.shape != (n,):
-            msg = f"{name} must be a number or one value per agent, shape ({n},), got {arr.shape}"
-            raise ValueError(msg)
-        bad = ~(np.isfinite(arr) & (arr >= 0))
-        if bad.any():
-            msg = f"{name} must be finite and >= 0 for every agent, got {arr[bad][:3]}"
-            raise ValueError(msg)
-        return arr.copy()
 
     # --------------------------------------------------------------- fields
     def _cartesian_gradient(self, field: ScalarField) -> np.ndarray:
@@ -291,7 +250,8 @@ class ChemotaxisAgents:
     @property
     def positions(self) -> np.ndarray:
         """Positions in grid coordinates, shape ``(n, ndim)`` (a copy)."""
-        return self._agent_positions().copy() if self._ids is None else self._agent_positions()
+        pos = self._agent_positions()
+        return pos.copy() if pos is self._positions else pos
 
     @property
     def n(self) -> int:
@@ -312,7 +272,7 @@ class ChemotaxisAgents:
         array([[0. , 0.5]])
         """
         pts = self._agent_positions() if positions is None else np.asarray(positions, dtype=float)
-        return np.stack(self.grid.to_cartesian(*pts.T), axis=-1).reshape(len(pts), -1)
+        return self._motion.cartesian(pts)
 
     def concentration(self, positions: np.ndarray | None = None) -> np.ndarray:
         """The field at the agents (or at ``positions``), shape ``(n,)``.
@@ -345,55 +305,26 @@ class ChemotaxisAgents:
         return self._velocity(pts)
 
     def _velocity(self, pts: np.ndarray) -> np.ndarray:
-        v = self._drift(pts)
-        return self._tangent(pts, v) if self._manifold else v
-
-    def _tangent(self, pts: np.ndarray, v: np.ndarray) -> np.ndarray:
-        e = self.grid.basis(*pts.T)  # (n, ndim, ncart)
-        return np.einsum("ni,nik->nk", np.einsum("nik,nk->ni", e, v), e)
-
-    def _noise(self, pts: np.ndarray, dt: float) -> np.ndarray:
-        scale = math.sqrt(2 * self.motility * dt)
-        if self._manifold:
-            eta = self.rng.standard_normal((len(pts), self.grid.ndim))
-            return scale * np.einsum("ni,nik->nk", eta, self.grid.basis(*pts.T))
-        return scale * self.rng.standard_normal((len(pts), self._ncart))
+        return self._motion.tangent(pts, self._drift(pts))
 
     def _agent_positions(self) -> np.ndarray:
         """Positions in agent order (the stored array itself when not permuted)."""
-        return self._positions if self._slots is None else take_rows(self._positions, self._slots)
+        return self._positions if self._path is None else self._path.agent_order(self._positions)
 
     def _unsort(self) -> None:
         """Store the positions in agent order again."""
-        if self._slots is not None:
-            self._positions = take_rows(self._positions, self._slots)
-            self._ids = self._slots = None
+        if self._path is not None and self._path.ids is not None:
+            self._positions = self._path.agent_order(self._positions)
+            self._path.forget()
 
-    def _sort_by_cell(self) -> None:
-        """Every few steps, store the positions by cell (agents move little per step)."""
-        self._order_age += 1
-        if self._ids is None or self._order_age > _RESORT:
-            order = self._drift.cell_order(self._positions)
-            self._positions = take_rows(self._positions, order)
-            self._ids = order if self._ids is None else self._ids[order]
-            self._slots = np.empty_like(self._ids)
-            self._slots[self._ids] = np.arange(len(self._ids))
-            self._order_age = 0
+    @property
+    def _fast(self) -> bool:
+        """Whether the compiled plane kernels apply (evenly spaced 2-D Cartesian grid)."""
+        return self._path is not None and self._plane and self._drift.uniform
 
-    def _into_domain(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Wrap periodic coordinates, clip the others; returns the points and who left."""
-        left = np.zeros(len(pts), dtype=bool)
-        for i, ((lo, hi), per) in enumerate(zip(self.grid.bounds, self.grid.periodic, strict=True)):
-            if per:
-                pts[:, i] = lo + np.mod(pts[:, i] - lo, hi - lo)
-            else:
-                x = pts[:, i]
-                if self.boundary == "reflect":  # mirrored at the wall, none leaves
-                    x[:] = np.where(x < lo, 2 * lo - x, np.where(x > hi, 2 * hi - x, x))
-                else:
-                    left |= (x < lo) | (x > hi)
-                np.clip(x, lo, hi, out=x)
-        return pts, left
+    def _key(self) -> int:
+        """A fresh key of the fast path's counter-based noise."""
+        return int(self.rng.integers(2**63)) if self.motility > 0 else 0
 
     # ------------------------------------------------------------- dynamics
     def step(self, dt: float) -> np.ndarray:
@@ -431,51 +362,39 @@ class ChemotaxisAgents:
             msg = f"dt must be > 0, got {dt!r}"
             raise ValueError(msg)
         dt = float(dt)
-        idx = np.flatnonzero(self.active)
-        if idx.size == 0:
+        everyone = bool(self.active.all())
+        if not (everyone or self.active.any()):
             return
-        everyone = idx.size == self.n
-        if self._plane and self._drift.uniform and everyone:
-            # fast path: one compiled parallel pass (lookup, noise, step, edges) in
-            # place, over the positions stored in cell order
-            self._sort_by_cell()
-            key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
-            left, stalled = self._drift.advance_plane(
+        reflect = self.boundary == "reflect"
+        noise = math.sqrt(2 * self.motility * dt)
+        if self._fast:
+            # one compiled parallel pass (lookup, noise, step, edges) in place, over
+            # the positions stored by cell
+            assert self._path is not None
+            path = self._path
+            self._positions = path.store(self._positions)
+            moving = np.zeros(0, dtype=bool)
+            if not everyone:
+                moving = self.active if path.ids is None else self.active[path.ids]
+            stalled, left = path.advance(
+                self._drift,
                 self._positions,
                 dt,
-                noise=math.sqrt(2 * self.motility * dt),
-                key=key,
-                reflect=self.boundary == "reflect",
+                noise=noise,
+                key=self._key(),
+                reflect=reflect,
+                moving=moving,
             )
-            who = self._ids if self._ids is not None else idx
+            who = path.ids
         else:
             self._unsort()
+            idx = np.flatnonzero(self.active)
             pts = self._positions[idx]
-            if self._plane and self._drift.uniform:
-                noise = math.sqrt(2 * self.motility * dt)
-                key = int(self.rng.integers(2**63)) if self.motility > 0 else 0
-                left, stalled = self._drift.advance_plane(
-                    pts, dt, noise=noise, key=key, reflect=self.boundary == "reflect"
-                )
-                new = pts
-            else:
-                move = self._velocity(pts)
-                stalled = ~np.all(np.isfinite(move), axis=1)
-                move[stalled] = 0.0
-                move *= dt
-                if self.motility > 0:
-                    move += self._noise(pts, dt)
-                if self._identity:
-                    new = pts + move
-                else:
-                    xyz = self.cartesian(pts) + move
-                    new = np.stack(self.grid.from_cartesian(*xyz.T), axis=-1)
-                    new = new.reshape(len(pts), -1)
-                new, left = self._into_domain(new)
-                new[stalled] = pts[stalled]
-                left &= ~stalled
+            velocity = self._velocity(pts)
+            new, stalled, left = self._motion.move(pts, velocity, dt, scale=noise, rng=self.rng)
             self._positions[idx] = new
             who = idx
+        assert who is not None
         self.stalled[who[stalled]] += 1
         if self.boundary == "remove":
             self.active[who[left]] = False
@@ -514,22 +433,35 @@ class ChemotaxisAgents:
         if self._cic is None:
             self._cic = CloudInCell(self.grid)
         c = np.ascontiguousarray(np.asarray(field.compute().data, dtype=float)).ravel()
-        ids = self._ids
-        rates: list[Any] = []
-        for r in (self.secretion, self.uptake):
-            rates.append(r[ids] if ids is not None and isinstance(r, np.ndarray) else r)
-        ex = self._cic.exchange_checked(
-            c,
-            self._positions,
-            rates[0],
-            rates[1],
-            dt,
-            law=self.uptake_law,
-            half_saturation=self.half_saturation,
-            present=~self.removed if ids is None else ~self.removed[ids],
-        )
-        self.last_exchange = {"secreted": ex.secreted, "taken": ex.taken}
-        return ScalarField(self.grid, ex.concentration, name=field.name, units=field.units)
+        if self._fast:
+            assert self._path is not None
+            out, secreted, taken = self._path.exchange(
+                self._cic,
+                c,
+                self._positions,
+                self.secretion,
+                self.uptake,
+                dt,
+                law=_LAW_CODES[self.uptake_law],
+                half_saturation=self.half_saturation,
+                removed=self.removed,
+            )
+        else:
+            self._unsort()
+            ex = self._cic.exchange_checked(
+                c,
+                self._positions,
+                self.secretion,
+                self.uptake,
+                dt,
+                law=self.uptake_law,
+                half_saturation=self.half_saturation,
+                present=~self.removed,
+            )
+            secreted, taken, out = ex.secreted, ex.taken, ex.concentration
+        self.last_exchange = {"secreted": secreted, "taken": taken}
+        out = out.reshape(self.grid.shape)
+        return ScalarField(self.grid, out, name=field.name, units=field.units)
 
     def add(self, positions: Any) -> np.ndarray:
         """Add agents (e.g. new sprouts); returns their indices.
@@ -593,44 +525,7 @@ class ChemotaxisAgents:
         >>> dict(ds.sizes)
         {'time': 11, 'agent': 2, 'coordinate': 2}
         """
-        import xarray as xr
-
-        if int(steps) != steps or steps < 0:
-            msg = f"steps must be a non-negative integer, got {steps!r}"
-            raise ValueError(msg)
-        steps = int(steps)
-        positions = np.empty((steps + 1, self.n, self.grid.ndim))
-        conc = np.empty((steps + 1, self.n))
-        active = np.empty((steps + 1, self.n), dtype=bool)
-        report = max(steps // 10, 1)
-        for k in range(steps + 1):
-            if k:
-                self.step(dt)
-            positions[k] = self._agent_positions()
-            conc[k] = self._concentration(positions[k])[:, 0]
-            active[k] = self.active
-            if progress and k and (k % report == 0 or k == steps):
-                print(f"\rChemotaxisAgents.run: step {k}/{steps}", end="", file=sys.stderr)
-        if progress and steps:
-            print(file=sys.stderr)
-        return xr.Dataset(
-            {
-                "position": (("time", "agent", "coordinate"), positions),
-                "concentration": (("time", "agent"), conc),
-                "active": (("time", "agent"), active),
-            },
-            coords={
-                "time": np.arange(steps + 1) * float(dt),
-                "agent": np.arange(self.n),
-                "coordinate": list(self.grid.axes),
-            },
-            attrs={
-                "sensitivity": self.sensitivity,
-                "saturation": self.saturation,
-                "motility": self.motility,
-                "grid": repr(self.grid),
-            },
-        )
+        return trajectories(self, steps, dt, progress=progress)
 
     def __repr__(self) -> str:
         return (

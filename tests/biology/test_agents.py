@@ -193,10 +193,16 @@ def test_fast_path_matches_the_general_path():
     fast = ChemotaxisAgents(field, start, 0.05, saturation=0.3)
     slow = ChemotaxisAgents(field, start, 0.05, saturation=0.3)
     slow._plane = False
-    for _ in range(30):
+    for k in range(30):
+        if k == 10:  # some stop: the fast path moves the others only
+            fast.stop([3, 250])
+            slow.stop([3, 250])
+            stopped = fast.positions[[3, 250]]
         fast.step(0.5)
         slow.step(0.5)
+    assert fast._fast and not slow._fast
     assert np.allclose(fast.positions, slow.positions, rtol=0, atol=1e-12)
+    assert np.array_equal(fast.positions[[3, 250]], stopped)
 
 
 @pytest.mark.parametrize(
@@ -352,17 +358,69 @@ def test_bad_rates_get_clear_errors():
 def test_parallel_fast_path_agrees_with_the_serial_kernel(monkeypatch):
     """Above PARALLEL_AGENTS the move runs on threads (agents stored by cell);
     the counter-based noise makes it identical to the serial kernel."""
-    from fieldgrad.biology import sampling
+    from fieldgrad.biology import plane
 
     grid = fg.CartesianGrid(bounds=[(0, 1), (0, 1)], shape=(64, 64))
     field = fg.ScalarField.from_function(grid, lambda x, y: np.sin(3 * x) * np.cos(2 * y))
     start = np.random.default_rng(0).random((150_000, 2))
     results = []
-    for limit in (sampling.PARALLEL_AGENTS, 10**12):
-        monkeypatch.setattr(sampling, "PARALLEL_AGENTS", limit)
+    for limit in (plane.PARALLEL_AGENTS, 10**12):
+        monkeypatch.setattr(plane, "PARALLEL_AGENTS", limit)
         agents = ChemotaxisAgents(field, start, 0.05, motility=1e-3, seed=3, boundary="reflect")
         for _ in range(20):
             agents.advance(0.1)
         results.append(agents.positions)
     assert np.array_equal(results[0], results[1])
     assert np.all((results[0] >= 0) & (results[0] <= 1))
+
+
+def test_fast_path_noise_is_standard_normal_and_independent():
+    """One step of agents from one point with no drift: each displacement over
+    sqrt(2 D dt) is N(0, 1) (Kolmogorov-Smirnov, tails), x and y uncorrelated."""
+    from scipy import stats
+
+    grid = fg.CartesianGrid(bounds=[(-1, 1), (-1, 1)], shape=(16, 16))
+    n, motility, dt = 200_000, 1e-3, 0.5
+    zero = fg.ScalarField(grid, np.zeros(grid.shape))
+    agents = ChemotaxisAgents(zero, np.zeros((n, 2)), 0.0, motility=motility, seed=12)
+    assert agents._fast
+    g = agents.step(dt) / np.sqrt(2 * motility * dt)
+    assert stats.kstest(g.ravel(), "norm").pvalue > 1e-3
+    for threshold in (2.0, 3.0, 3.5):  # 3.44: where the ziggurat's tail starts
+        expected = 2 * stats.norm.sf(threshold)
+        seen = np.mean(np.abs(g) > threshold)
+        assert abs(seen - expected) < SIGMAS * np.sqrt(expected / (2 * n))
+    assert abs(np.corrcoef(g.T)[0, 1]) < SIGMAS / np.sqrt(n)
+
+
+@pytest.mark.parametrize("periodic", [(False, False), (True, False), (False, True)])
+def test_fast_exchange_matches_cloud_in_cell(periodic):
+    """The plane kernels' exchange (agents stored by row) gives the field of the
+    general cloud-in-cell exchange: per-agent rates, a removed agent, a nan cell
+    and cells asked for more than they hold."""
+    from fieldgrad.biology import CloudInCell
+
+    grid = fg.CartesianGrid(bounds=[(0, 1), (0, 2)], shape=(24, 40), periodic=periodic)
+    rng = np.random.default_rng(5)
+    n = 3000
+    data = rng.random(grid.shape)
+    data[5, 7] = np.nan
+    c = fg.ScalarField(grid, data)
+    start = np.column_stack([rng.random(n), 2 * rng.random(n)])
+    start[:20] = [[0.0, 0.0], [1.0, 2.0]] * 10  # on the edges and corners
+    secretion, uptake = rng.random(n), 30 * rng.random(n)
+    agents = ChemotaxisAgents(
+        c, start, 0.01, motility=1e-3, seed=1, secretion=secretion, uptake=uptake
+    )
+    assert agents._fast
+    agents.advance(0.1)  # stores them by row
+    agents.removed[7] = True
+    after = agents.exchange(c, 0.2)
+    expected = CloudInCell(grid).exchange(
+        data, agents.positions, secretion, uptake, 0.2, present=~agents.removed
+    )
+    assert np.allclose(after.data, expected.concentration, rtol=1e-13, atol=1e-13, equal_nan=True)
+    assert np.isnan(after.data[5, 7])
+    assert agents.last_exchange["taken"] == pytest.approx(expected.taken, rel=1e-12)
+    assert agents.last_exchange["secreted"] == pytest.approx(expected.secreted, rel=1e-12)
+    assert np.nanmin(after.data) >= 0.0

@@ -168,3 +168,23 @@ def test_parallel_exchange_agrees_with_the_serial_kernels(monkeypatch):
     vol = grid.cell_volumes()
     change = ((parallel.concentration - c) * vol).sum()
     assert change == pytest.approx(parallel.secreted - parallel.taken, rel=CONSERVATION_RTOL)
+
+
+def test_exchange_in_row_order_matches_the_given_order(monkeypatch):
+    """Above SORT_POINTS the points are visited row by row: the same field and
+    amounts as in the order given (up to summation order)."""
+    from fieldgrad.biology import deposition
+
+    grid = fg.SphericalGrid(radius=(0, 1), shape=(16, 12, 24))
+    rng = np.random.default_rng(8)
+    n = 30_000
+    pts = np.column_stack([rng.random(n), np.pi * rng.random(n), 2 * np.pi * rng.random(n)])
+    c = rng.random(grid.shape)
+    secretion, uptake = rng.random(n), 20 * rng.random(n)
+    assert n > deposition.SORT_POINTS
+    by_row = CloudInCell(grid).exchange(c, pts, secretion, uptake, 0.1)
+    monkeypatch.setattr(deposition, "SORT_POINTS", 10**12)
+    given = CloudInCell(grid).exchange(c, pts, secretion, uptake, 0.1)
+    assert np.allclose(by_row.concentration, given.concentration, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(by_row.requested, given.requested)
+    assert by_row.taken == pytest.approx(given.taken, rel=1e-12)
