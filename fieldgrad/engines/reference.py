@@ -2,8 +2,9 @@
 
 :func:`reference_kernel` walks every point of the output and every tap of
 every axis's stencil from the :class:`~fieldgrad.engines.tables.KernelTables`,
-with none of the kernel's fused rows, tiles or buffers.  A new operator is brought up on it: build its tables, check
-this loop against the numpy engine, then check the fused kernel
+with none of the kernel's fused rows, tiles or buffers.  A new operator is
+brought up on it: build its tables, check this loop against the numpy
+engine, then check the fused kernel
 (:func:`~fieldgrad.engines.kernels.run_kernel`) against this loop.  It is
 slow (compiled, but serial and without vectorisation); use it on small
 grids.
