@@ -11,13 +11,12 @@ A row takes one of two paths:
   weights at every point.  One loop then reads each input value once per tap,
   computes every derivative, applies the row's metric factors and writes the
   components, their 1-, 2- or inf-norm, or their sum (Laplacian,
-  divergence, curl).  The taps are tuples of row views and weights, so the
-  loop compiles to straight vector code.
-* **general** - any other row (next to an axis or pole, at a one-sided edge,
-  metric factors along the innermost axis, uneven spacing) is summed axis by
-  axis into three small buffers, a tile at a time, taps seen through a mirror
-  reading the other axes through the mirror's index map; the buffers are
-  then combined.
+  divergence, curl).  The taps are tuples of sources and weights (a
+  compile-time length), so the loop compiles to straight vector code.
+* **general** - any other row (:mod:`fieldgrad.engines.general_rows`).
+
+What the kernel does at one point, and the conventions of its loops, are in
+:mod:`fieldgrad.engines.points`.
 
 :func:`fieldgrad.engines.reference.reference_kernel` computes the same from
 the same tables one point at a time; a new operator is brought up there first.
@@ -38,6 +37,8 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from .general_rows import TILE, general_row
+from .points import UINT, norm1, norm2, norminf, store
 from .tables import (
     MODE_COMPONENTS,
     MODE_NORM1,
@@ -45,7 +46,6 @@ from .tables import (
     MODE_NORMINF,
     MODE_SUM,
     NORM_MODES,
-    PLAIN,
     VIEW_NDIM,
     FlatTables,  # noqa: F401 - the former name, which old on-disk caches look up here
     KernelArrays,
@@ -68,8 +68,6 @@ __all__ = [
 CHUNKS_PER_THREAD = 2
 #: Smallest output (points) worth running on several threads.
 PARALLEL_MIN_SIZE = 100_000
-#: Points of a row the general path handles at once (its buffers stay in L1).
-TILE = 512
 #: Stencil widths the fused path is compiled for (order 2 and 4 windows).
 FUSED_WIDTHS = (3, 5)
 
@@ -120,71 +118,6 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-# ---------------------------------------------------------------- conventions
-#
-# Hot loops run over ``range(m)`` with ``m`` unsigned and index the 3-D
-# arrays directly (no views: a view costs reference counting per row).  An
-# unsigned index needs no negative-index wrap-around, so numba emits plain
-# contiguous loads and the loops vectorise.  Every index of a row that does
-# not change along it (``ui``, ``uj``, the outer taps' sources) stays signed.
-# Small helpers are inlined (``inline="always"``): a call per row or point
-# with array arguments would cost more than the work.
-
-_U = np.uint64
-
-
-# ---------------------------------------------------------------- one point
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _norm2(g0, g1, g2):
-    return np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _norm1(g0, g1, g2):
-    return abs(g0) + abs(g1) + abs(g2)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _norminf(g0, g1, g2):
-    """The largest magnitude; a NaN term makes it NaN."""
-    big = abs(g0)
-    g = abs(g1)
-    if big == big and not g <= big:
-        big = g
-    g = abs(g2)
-    if big == big and not g <= big:
-        big = g
-    return big
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _combined(mode, g0, g1, g2):
-    """The norm (``mode`` 1, 2, 3) or the sum (4) of one point's three terms."""
-    if mode == MODE_NORM2:
-        return _norm2(g0, g1, g2)
-    if mode == MODE_NORM1:
-        return _norm1(g0, g1, g2)
-    if mode == MODE_SUM:
-        return g0 + g1 + g2
-    return _norminf(g0, g1, g2)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _store(out, oi, oj, x, mode, first, g0, g1, g2):
-    """Write point ``x`` of output row ``(oi, oj)``: the combination, or the
-    components of the axes from ``first`` on (one slab each)."""
-    if mode != MODE_COMPONENTS:
-        out[0, oi, oj, x] = _combined(mode, g0, g1, g2)
-    elif first == 0:
-        out[0, oi, oj, x], out[1, oi, oj, x], out[2, oi, oj, x] = g0, g1, g2
-    elif first == 1:
-        out[0, oi, oj, x], out[1, oi, oj, x] = g1, g2
-    else:
-        out[0, oi, oj, x] = g2
-
-
 # ---------------------------------------------------------------- fused rows
 
 
@@ -211,7 +144,7 @@ def _along(w, u, ui, uj, x):
     """``sum_k w[k] u[ui, uj, x + k]``: the innermost window whose first tap is ``x``."""
     total = w[0] * u[ui, uj, x]
     for k in range(1, len(w)):
-        total += w[k] * u[ui, uj, x + _U(k)]
+        total += w[k] * u[ui, uj, x + UINT(k)]
     return total
 
 
@@ -261,7 +194,7 @@ def _fused_window(out, o, m, mode, first, u0, u1, u2, row):
     if mode == MODE_NORM2:
         for x in range(m):
             g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = _norm2(g0, g1, g2)
+            out[0, oi, oj, o + x] = norm2(g0, g1, g2)
     elif mode == MODE_SUM:
         for x in range(m):
             g0, g1, g2 = _terms(u0, u1, u2, row, x)
@@ -269,11 +202,11 @@ def _fused_window(out, o, m, mode, first, u0, u1, u2, row):
     elif mode == MODE_NORM1:
         for x in range(m):
             g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = _norm1(g0, g1, g2)
+            out[0, oi, oj, o + x] = norm1(g0, g1, g2)
     elif mode == MODE_NORMINF:
         for x in range(m):
             g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = _norminf(g0, g1, g2)
+            out[0, oi, oj, o + x] = norminf(g0, g1, g2)
     elif first == 0:
         for x in range(m):
             g0, g1, g2 = _terms(u0, u1, u2, row, x)
@@ -295,8 +228,8 @@ def _fused_row(reg, i, j, taps, r0, r1, r2, zero):
     start = reg.f0 + reg.io2
     first_tap = start - len(w2) // 2
     on = (reg.on0, reg.on1, reg.on2)
-    return (i - reg.lo0, j - reg.lo1, i + reg.io0, j + reg.io1, taps0, taps1, w2, _U(start),
-            _U(first_tap), on, r0, r1, r2, zero)  # fmt: skip
+    return (i - reg.lo0, j - reg.lo1, i + reg.io0, j + reg.io1, taps0, taps1, w2, UINT(start),
+            UINT(first_tap), on, r0, r1, r2, zero)  # fmt: skip
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -318,118 +251,7 @@ def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, r0, r1, r2, zero):
             g1 += weights[1, k, j] * u1[ui, sources[1, k, j], ux]
         for k in range(counts[2, x]):
             g2 += weights[2, k, x] * u2[ui, uj, sources[2, k, x]]
-        _store(out, oi, oj, x - lo2, mode, first, g0 * r0, g1 * r1, g2 * r2)
-
-
-# ---------------------------------------------------------------- general rows
-
-
-@njit(cache=True, nogil=True)
-def _outer_sum(acc, a, u, tab, i, j, ui, uj, x0, m, io2, vector):
-    """``acc[a, :m] +=`` the taps of outer axis ``a`` at the ``m`` points from
-    ``x0`` of row ``(i, j)``."""
-    xa = i if a == 0 else j
-    b = _U(x0 + io2)
-    for k in range(tab.counts[a, xa]):
-        w = tab.weights[a, k, xa]
-        s = tab.sources[a, k, xa]
-        mirror = tab.mirrors[a, k, xa]
-        if mirror == PLAIN:
-            if a == 0:
-                for x in range(m):
-                    acc[0, x] += w * u[s, uj, b + x]
-            else:
-                for x in range(m):
-                    acc[1, x] += w * u[ui, s, b + x]
-            continue
-        # seen through a mirror (whole arrays only): the other axes are mapped
-        if vector:
-            w = w * tab.signs[a, mirror]
-        si, sj = (s, tab.perm[0, mirror, 1, j]) if a == 0 else (tab.perm[1, mirror, 0, i], s)
-        if tab.inner[a, mirror]:
-            for x in range(m):
-                acc[a, x] += w * u[si, sj, tab.perm[a, mirror, 2, _U(x0) + x]]
-        else:
-            for x in range(m):
-                acc[a, x] += w * u[si, sj, _U(x0) + x]
-
-
-@njit(cache=True, nogil=True)
-def _inner_point(u, tab, i, j, ui, uj, x, vector, zero):
-    """The innermost axis's taps at point ``x`` of row ``(i, j)``."""
-    total = zero
-    for k in range(tab.counts[2, x]):
-        w = tab.weights[2, k, x]
-        s = tab.sources[2, k, x]
-        mirror = tab.mirrors[2, k, x]
-        if mirror == PLAIN:
-            total += w * u[ui, uj, s]
-        else:
-            if vector:
-                w = w * tab.signs[2, mirror]
-            total += w * u[tab.perm[2, mirror, 0, i], tab.perm[2, mirror, 1, j], s]
-    return total
-
-
-@njit(cache=True, nogil=True)
-def _inner_sum(acc, u, tab, i, j, ui, uj, x0, x1, io2, vector, zero):
-    """``acc[2, :m] +=`` the innermost axis's taps at points ``x0 .. x1`` of row ``(i, j)``."""
-    start, stop, half = tab.fast[2, 0], tab.fast[2, 1], tab.fast[2, 2]
-    c0 = min(max(start, x0), x1)  # the central windows of this tile
-    c1 = max(min(stop, x1), c0)
-    m, o, b = _U(c1 - c0), _U(c0 - x0), _U(c0)
-    for k in range(2 * half + 1 if c1 > c0 else 0):
-        tap = _U(c0 + io2 - half + k)
-        for x in range(m):
-            acc[2, o + x] += tab.weights[2, k, b + x] * u[ui, uj, tap + x]
-    for x in range(x0, c0):
-        acc[2, x - x0] = _inner_point(u, tab, i, j, ui, uj, x, vector, zero)
-    for x in range(c1, x1):
-        acc[2, x - x0] = _inner_point(u, tab, i, j, ui, uj, x, vector, zero)
-
-
-@njit(cache=True, nogil=True)
-def _general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero):
-    """Every point of one row, axis by axis into the buffers ``acc``, a tile at a time."""
-    ui, uj, io2 = i + reg.io0, j + reg.io1, reg.io2
-    oi, oj = i - reg.lo0, j - reg.lo1
-    along_inner = not tab.fast[2, 3]  # metric factors vary along the innermost axis
-    for x0 in range(reg.lo2, reg.hi2, TILE):
-        x1 = min(x0 + TILE, reg.hi2)
-        m = _U(x1 - x0)
-        acc[:, : x1 - x0] = 0
-        if reg.on0:
-            _outer_sum(acc, 0, u0, tab, i, j, ui, uj, x0, m, io2, vector)
-        if reg.on1:
-            _outer_sum(acc, 1, u1, tab, i, j, ui, uj, x0, m, io2, vector)
-        if reg.on2:
-            _inner_sum(acc, u2, tab, i, j, ui, uj, x0, x1, io2, vector, zero)
-        if along_inner:
-            for a in range(VIEW_NDIM):
-                for x in range(m):
-                    acc[a, x] *= tab.factors[a, 2, _U(x0) + x]
-        _write(out, oi, oj, _U(x0 - reg.lo2), m, mode, reg.first, acc, r0, r1, r2)
-
-
-@njit(cache=True, nogil=True)
-def _write(out, oi, oj, o, m, mode, first, acc, r0, r1, r2):
-    """``m`` points of output row ``(oi, oj)`` from ``o`` on, from the per-axis sums
-    ``acc`` and the row's metric factors; one loop per kind of output."""
-    if mode == MODE_COMPONENTS:
-        for a in range(first, VIEW_NDIM):
-            r = r0 if a == 0 else (r1 if a == 1 else r2)
-            for x in range(m):
-                out[a - first, oi, oj, o + x] = acc[a, x] * r
-    elif mode == MODE_SUM:
-        for x in range(m):
-            out[0, oi, oj, o + x] = acc[0, x] * r0 + acc[1, x] * r1 + acc[2, x] * r2
-    elif mode == MODE_NORM2:
-        for x in range(m):
-            out[0, oi, oj, o + x] = _norm2(acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2)
-    else:
-        for x in range(m):
-            g0, g1, g2 = acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2
-            out[0, oi, oj, o + x] = _combined(mode, g0, g1, g2)
+        store(out, oi, oj, x - lo2, mode, first, g0 * r0, g1 * r1, g2 * r2)
 
 
 # ---------------------------------------------------------------- the region
@@ -462,10 +284,10 @@ def _rows(u0, u1, u2, out, mode, vector, reg, tab, t0, t1):
         j = reg.lo1 + t % m1
         r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
         if not _fusable(tab, reg, i, j):
-            _general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero)
+            general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero)
             continue
         x0, x1 = (i if reg.on0 else 0), (j if reg.on1 else 0)
-        o, m = _U(reg.f0 - reg.lo2), _U(reg.f1 - reg.f0)
+        o, m = UINT(reg.f0 - reg.lo2), UINT(reg.f1 - reg.f0)
         if reg.width == 3:
             taps = (_taps3(tab, 0, x0), _taps3(tab, 1, x1), _taps3(tab, 2, reg.f0)[1])
             row = _fused_row(reg, i, j, taps, r0, r1, r2, zero)
