@@ -88,6 +88,13 @@ def _take(chunk: np.ndarray, index: tuple[slice, ...]) -> np.ndarray:
 def _assemble(
     shape: tuple[int, ...], copies: Sequence[tuple[tuple[slice, ...], tuple[slice, ...]]], *src: Any
 ) -> np.ndarray:
+    """The input box of a part from the pieces it reads.  A box that is one
+    whole chunk (an interior part) is that chunk itself: no copy, and the part
+    holds it only while it runs."""
+    if len(copies) == 1:
+        piece = src[0][copies[0][1]]
+        if piece.shape == tuple(shape) and piece.flags.c_contiguous:
+            return piece
     box = np.zeros(shape, dtype=src[0].dtype)
     for (dst, sl), s in zip(copies, src, strict=True):
         box[dst] = s[sl]
