@@ -186,3 +186,27 @@ def test_forked_child_after_parallel_run(rng):
     _, status = os.waitpid(pid, 0)
     assert status == 0
     assert answer == b"1"
+
+
+@pytest.mark.parametrize("operator", ["gradient", "laplacian", "divergence"])
+def test_an_evenly_spaced_innermost_axis_has_one_set_of_weights(operator):
+    """The fused rows hold the innermost window's weights as constants: on an evenly
+    spaced axis every point of the window has exactly the same weights (built from
+    the one spacing, not from coordinates that differ in their last bits)."""
+    from fieldgrad.engines.tables import kernel_tables
+
+    for grid in (
+        fg.CartesianGrid(bounds=[(0, 1), (-0.3, 0.7)], shape=(9, 301)),
+        fg.PolarGrid(radius=(0, 1), shape=(8, 360)),
+        fg.SphereSurface(radius=2.0, shape=(9, 250)),
+        fg.SphericalGrid(radius=(0, 1), shape=(5, 6, 100)),
+    ):
+        t = kernel_tables(grid, operator, 2, "float64")
+        start, stop, half, _, uniform = (int(v) for v in t.fast[2])
+        window = t.weights[2, : 2 * half + 1, start:stop]
+        assert stop - start >= grid.shape[-1] - 2 * half
+        assert uniform == 1
+        assert np.array_equal(window, np.repeat(window[:, :1], window.shape[1], axis=1))
+    coords = {"x": np.linspace(0, 1, 5), "y": np.geomspace(0.1, 2, 40)}
+    uneven = fg.CartesianGrid.from_coords(coords)
+    assert kernel_tables(uneven, operator, 2, "float64").fast[2, 4] == 0
