@@ -90,23 +90,28 @@ def _corners(index, shape, strides, origin, step, coords, pts, cells, weights): 
 
 
 @numba.njit(cache=True, nogil=True)
-def _row_order(shape, origin, step, coords, pts):  # pragma: no cover
-    # A stable counting sort of the points by their interval along the first axis:
-    # the cells a run of them touches are then a few rows (local memory access).
-    n = pts.shape[0]
-    rows = np.empty(n, dtype=np.int64)
-    start = np.zeros(shape[0] + 1, dtype=np.int64)
-    for k in range(n):
-        i, _ = locate(pts[k, 0], 0, shape, origin, step, coords)
-        rows[k] = i
-        start[i + 1] += 1
-    for i in range(shape[0]):
-        start[i + 1] += start[i]
-    order = np.empty(n, dtype=np.int64)
-    for k in range(n):
-        order[start[rows[k]]] = k
-        start[rows[k]] += 1
+def counting_order(keys, nkeys):  # pragma: no cover
+    """The stable order that sorts ``keys`` (integers ``0 .. nkeys - 1``): a counting sort."""
+    start = np.zeros(nkeys + 1, dtype=np.int64)
+    for k in range(keys.shape[0]):
+        start[keys[k] + 1] += 1
+    for m in range(nkeys):
+        start[m + 1] += start[m]
+    order = np.empty(keys.shape[0], dtype=np.int64)
+    for k in range(keys.shape[0]):
+        order[start[keys[k]]] = k
+        start[keys[k]] += 1
     return order
+
+
+@numba.njit(cache=True, nogil=True)
+def _row_order(shape, origin, step, coords, pts):  # pragma: no cover
+    # The points in order of their interval along the first axis (stable):
+    # the cells a run of them touches are then a few rows (local memory access).
+    rows = np.empty(pts.shape[0], dtype=np.int64)
+    for k in range(pts.shape[0]):
+        rows[k] = locate(pts[k, 0], 0, shape, origin, step, coords)[0]
+    return counting_order(rows, shape[0])
 
 
 def _scatter_py(

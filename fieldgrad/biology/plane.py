@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from ..grids.base import Grid
-from .deposition import PARALLEL_WORK, CloudInCell
+from .deposition import PARALLEL_WORK, CloudInCell, counting_order
 from .noise import gaussian_pair
 from .sampling import FieldSampler, take_rows
 
@@ -196,24 +196,15 @@ def _scatter_py(
 
 @numba.njit(cache=True)
 def _cell_order(pos, origin, step, shape):  # pragma: no cover
-    # A stable counting sort of the points by the cell (row by row) they lie in.
-    n = pos.shape[0]
+    # The points in order of the cell (row by row) they lie in (stable).
     n0, n1 = shape[0], shape[1]
     inv0, inv1 = 1.0 / step[0], 1.0 / step[1]
-    start = np.zeros(n0 * n1 + 1, dtype=np.int64)
-    cells = np.empty(n, dtype=np.int64)
-    for k in range(n):
+    cells = np.empty(pos.shape[0], dtype=np.int64)
+    for k in range(pos.shape[0]):
         i = min(max(int((pos[k, 0] - origin[0]) * inv0), 0), n0 - 1)
         j = min(max(int((pos[k, 1] - origin[1]) * inv1), 0), n1 - 1)
         cells[k] = i * n1 + j
-        start[i * n1 + j + 1] += 1
-    for m in range(n0 * n1):
-        start[m + 1] += start[m]
-    order = np.empty(n, dtype=np.int64)
-    for k in range(n):
-        order[start[cells[k]]] = k
-        start[cells[k]] += 1
-    return order
+    return counting_order(cells, n0 * n1)
 
 
 @numba.njit(cache=True, parallel=True)
