@@ -40,6 +40,7 @@ from numba import njit, prange
 from .general_rows import TILE, general_row
 from .points import UINT, norm1, norm2, norminf, store
 from .tables import (
+    FUSED_WIDTHS,
     MODE_COMPONENTS,
     MODE_NORM1,
     MODE_NORM2,
@@ -48,8 +49,8 @@ from .tables import (
     NORM_MODES,
     VIEW_NDIM,
     FlatTables,  # noqa: F401 - the former name, which old on-disk caches look up here
-    KernelArrays,
     KernelTables,
+    fused_plan,
 )
 
 __all__ = [
@@ -68,8 +69,6 @@ __all__ = [
 CHUNKS_PER_THREAD = 2
 #: Smallest output (points) worth running on several threads.
 PARALLEL_MIN_SIZE = 100_000
-#: Stencil widths the fused path is compiled for (order 2 and 4 windows).
-FUSED_WIDTHS = (3, 5)
 
 
 class Region(NamedTuple):
@@ -314,24 +313,6 @@ def _run_serial(u0, u1, u2, out, mode, vector, reg, tab):
     _rows(u0, u1, u2, out, mode, vector, reg, tab, np.int64(0), rows)
 
 
-def _fusing(tab: KernelArrays, on: tuple[bool, ...], lo2: int, hi2: int) -> tuple[int, int, int]:
-    """``(width, f0, f1)``: the fused path's window width (0: none) and the
-    points of each row where the innermost window applies."""
-    start, stop, half, flat, uniform = (int(v) for v in tab.fast[2])
-    if not flat:
-        return 0, 0, 0
-    if on[2]:
-        width = 2 * half + 1
-        if not uniform or width not in FUSED_WIDTHS:
-            return 0, 0, 0
-        f0 = min(max(start, lo2), hi2)
-        return width, f0, max(min(stop, hi2), f0)
-    # the width of the stencils in the middle of each outer axis that takes part
-    widths = {int(tab.counts[a, np.count_nonzero(tab.counts[a]) // 2]) for a in range(2) if on[a]}
-    width = widths.pop() if len(widths) == 1 else 0
-    return (width, lo2, hi2) if width in FUSED_WIDTHS else (0, 0, 0)
-
-
 def run_kernel(
     tables: KernelTables,
     inputs: tuple[np.ndarray, ...],
@@ -369,8 +350,11 @@ def run_kernel(
         ioff, sources, fast = block
         ioffs = tuple(int(i) for i in ioff)
         tab = tables.arrays(sources, np.zeros_like(sources), np.ones_like(tables.plain), fast)
-    on0, on1, on2 = on = tuple(bool(tab.counts[a].any()) for a in range(VIEW_NDIM))
-    width, f0, f1 = _fusing(tab, on, lows[2], highs[2])
+    plan = tables.plan if block is None else fused_plan(tab)
+    on0, on1, on2 = plan.on
+    f0 = min(max(plan.start, lows[2]), highs[2])  # the window's points in the region
+    f1 = max(min(plan.stop, highs[2]), f0)
+    width = plan.width
     lo0, lo1, lo2 = (int(v) for v in lows)
     hi0, hi1, hi2 = (int(v) for v in highs)
     io0, io1, io2 = ioffs

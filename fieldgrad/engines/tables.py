@@ -45,11 +45,14 @@ __all__ = [
     "OPERATORS",
     "VIEW_NDIM",
     "FAST_COLUMNS",
+    "FUSED_WIDTHS",
     "AxisStencil",
+    "FusedPlan",
     "KernelArrays",
     "KernelTables",
     "axis_stencil",
     "dtype_name",
+    "fused_plan",
     "kernel_tables",
     "merged_stencil",
     "tables_from_stencils",
@@ -73,6 +76,8 @@ MODE_NORMINF = 3
 MODE_SUM = 4
 #: Kernel mode of each vector norm.
 NORM_MODES = {1.0: MODE_NORM1, 2.0: MODE_NORM2, float("inf"): MODE_NORMINF}
+#: Stencil widths the kernel's fused rows are compiled for (order 2 and 4 windows).
+FUSED_WIDTHS = (3, 5)
 #: Columns of the ``fast`` tables: start, stop, half, flat, uniform.
 FAST_COLUMNS = 5
 #: Mirror ids in the tables: a plain source, the lower edge's, the upper edge's mirror.
@@ -261,6 +266,56 @@ class KernelArrays(NamedTuple):
     fast: np.ndarray
 
 
+class FusedPlan(NamedTuple):
+    """Which view axes take part (``on``), and where the kernel may fuse rows:
+    windows of ``width`` taps (0: nowhere) over the points ``start .. stop``
+    of the innermost axis.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.tables import kernel_tables
+    >>> kernel_tables(fg.PolarGrid(radius=(0, 1), shape=(8, 16)), "gradient", 2, "float64").plan
+    FusedPlan(on=(False, True, True), width=3, start=1, stop=15)
+    """
+
+    on: tuple[bool, ...]
+    width: int
+    start: int
+    stop: int
+
+
+def fused_plan(arrays: KernelArrays) -> FusedPlan:
+    """The :class:`FusedPlan` of a kernel's arrays (whole arrays or a chunk's).
+
+    The innermost window must have the same weights at every point, no metric
+    factor may vary along the innermost axis, and every axis that takes part
+    must read windows of one of :data:`FUSED_WIDTHS`; an innermost axis that
+    sits out (the curl's third component) leaves the whole row to the window.
+
+    Examples
+    --------
+    >>> import fieldgrad as fg
+    >>> from fieldgrad.engines.tables import fused_plan, kernel_tables
+    >>> grid = fg.CartesianGrid.from_coords({"x": [0.0, 1.0, 3.0, 4.0], "y": [0.0, 1.0, 3.0, 4.0]})
+    >>> fused_plan(kernel_tables(grid, "gradient", 2, "float64").whole).width   # uneven
+    0
+    """
+    on = tuple(bool(arrays.counts[a].any()) for a in range(VIEW_NDIM))
+    start, stop, half, flat, uniform = (int(v) for v in arrays.fast[2])
+    nowhere = FusedPlan(on, 0, 0, 0)
+    if not flat:
+        return nowhere
+    if on[2]:
+        width = 2 * half + 1
+        return FusedPlan(on, width, start, stop) if uniform and width in FUSED_WIDTHS else nowhere
+    # the width of the stencils in the middle of each outer axis that takes part
+    counts = arrays.counts
+    widths = {int(counts[a, np.count_nonzero(counts[a]) // 2]) for a in range(2) if on[a]}
+    width = widths.pop() if len(widths) == 1 else 0
+    return FusedPlan(on, width, 0, counts.shape[1]) if width in FUSED_WIDTHS else nowhere
+
+
 #: The former name: numba's on-disk cache indexes of an earlier version pickle it,
 #: and would fail to load (instead of recompiling) without it.
 FlatTables = KernelArrays
@@ -336,6 +391,11 @@ class KernelTables:
     def whole(self) -> KernelArrays:
         """:meth:`arrays` for a whole in-memory array, built once."""
         return self.arrays()
+
+    @functools.cached_property
+    def plan(self) -> FusedPlan:
+        """:func:`fused_plan` of :attr:`whole`, built once."""
+        return fused_plan(self.whole)
 
 
 @per_grid
