@@ -121,8 +121,8 @@ def _write(out, oi, oj, o, m, mode, first, acc, r0, r1, r2):
             out[0, oi, oj, o + x] = acc[0, x] * r0 + acc[1, x] * r1 + acc[2, x] * r2
     elif mode == MODE_NORM2:
         for x in range(m):
-            out[0, oi, oj, o + x] = norm2(acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2)
+            out[0, oi, oj, o + x] = norm2((acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2))
     else:
         for x in range(m):
             g0, g1, g2 = acc[0, x] * r0, acc[1, x] * r1, acc[2, x] * r2
-            out[0, oi, oj, o + x] = combined(mode, g0, g1, g2)
+            out[0, oi, oj, o + x] = combined(mode, (g0, g1, g2))

@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from typing import NamedTuple
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .general_rows import TILE, general_row
-from .points import UINT, norm1, norm2, norminf, store
+from .points import UINT, components, norm1, norm2, norminf, store, total
 from .tables import (
     FUSED_WIDTHS,
     MODE_COMPONENTS,
@@ -100,21 +102,24 @@ class Region(NamedTuple):
     f1: int
 
 
+#: Held while a call runs on the thread pool; a call that finds it taken (from
+#: another thread, e.g. dask's) runs serially in its own thread instead.
 _LAUNCH = threading.Lock()
-#: Whether this process was forked from one whose OpenMP threads were running:
-#: GNU OpenMP cannot start again in the child, so it runs the serial kernel.
-_FORKED_FROM_OPENMP = False
+_POOL: ThreadPoolExecutor | None = None
+_POOL_KEY = (0, 0)
 
 
-def _after_fork_in_child() -> None:
-    global _FORKED_FROM_OPENMP
-    try:
-        _FORKED_FROM_OPENMP = _FORKED_FROM_OPENMP or numba.threading_layer() == "omp"
-    except ValueError:  # no thread pool was started before the fork
-        pass
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """The kernel's thread pool, made again in a forked child (whose threads did
+    not survive the fork) or for another thread count."""
+    global _POOL, _POOL_KEY
+    key = (os.getpid(), threads)
+    if _POOL is None or _POOL_KEY != key:
+        if _POOL is not None and _POOL_KEY[0] == key[0]:
+            _POOL.shutdown(wait=False)
+        _POOL = ThreadPoolExecutor(threads, thread_name_prefix="fieldgrad-kernel")
+        _POOL_KEY = key
+    return _POOL
 
 
 # ---------------------------------------------------------------- fused rows
@@ -165,92 +170,184 @@ def _taps5(tab, a, x):
     )
 
 
-@njit(cache=True, nogil=True)
-def _terms(u0, u1, u2, row, x):
-    """The three axes' terms at point ``x`` of a fused window (see :func:`_fused_window`)."""
-    oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, on, r0, r1, r2, zero = row
+@njit(cache=True, nogil=True, inline="always")
+def _terms3(u0, u1, u2, row, x, reg, zero):
+    """The terms of a fused window at point ``x`` on a 3-D grid."""
+    oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, r0, r1, r2 = row
     s0, w0 = taps0
     s1, w1 = taps1
-    g0 = _across0(w0, s0, u0, uj, start + x) * r0 if on[0] else zero
-    g1 = _across1(w1, s1, u1, ui, start + x) * r1 if on[1] else zero
-    g2 = _along(w2, u2, ui, uj, first_tap + x) * r2 if on[2] else zero
+    g0 = _across0(w0, s0, u0, uj, start + x) * r0
+    g1 = _across1(w1, s1, u1, ui, start + x) * r1
+    return g0, g1, _along(w2, u2, ui, uj, first_tap + x) * r2
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _terms2(u0, u1, u2, row, x, reg, zero):
+    """The terms of a fused window at point ``x`` on a 2-D grid (view axes 1, 2)."""
+    oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, r0, r1, r2 = row
+    s1, w1 = taps1
+    return _across1(w1, s1, u1, ui, start + x) * r1, _along(w2, u2, ui, uj, first_tap + x) * r2
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _terms_on(u0, u1, u2, row, x, reg, zero):
+    """The terms of the axes that take part, zero for the others (a 1-D grid,
+    the curl's components): the flags are checked per point."""
+    oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, r0, r1, r2 = row
+    s0, w0 = taps0
+    s1, w1 = taps1
+    g0 = _across0(w0, s0, u0, uj, start + x) * r0 if reg.on0 else zero
+    g1 = _across1(w1, s1, u1, ui, start + x) * r1 if reg.on1 else zero
+    g2 = _along(w2, u2, ui, uj, first_tap + x) * r2 if reg.on2 else zero
     return g0, g1, g2
 
 
-@njit(cache=True, nogil=True)
-def _fused_window(out, o, m, mode, first, u0, u1, u2, row):
-    """``m`` points of a row whose axes all read windows of one width, written
-    from ``out[:, oi, oj, o]`` on.
-
-    ``row`` holds (no arrays: those are unpacked once, outside the loop) the
-    output and input indices of the row ``oi, oj, ui, uj``, the outer
-    axes' taps (sources, weights), the innermost window's weights (the same
-    at every point), the input index of the first point and of its first
-    innermost tap, which axes take part, the row's metric factors and a zero.
-    One loop per kind of output, so that each compiles to straight vector code.
-    """
-    oi, oj = row[0], row[1]
-    if mode == MODE_NORM2:
-        for x in range(m):
-            g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = norm2(g0, g1, g2)
-    elif mode == MODE_SUM:
-        for x in range(m):
-            g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = g0 + g1 + g2
-    elif mode == MODE_NORM1:
-        for x in range(m):
-            g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = norm1(g0, g1, g2)
-    elif mode == MODE_NORMINF:
-        for x in range(m):
-            g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x] = norminf(g0, g1, g2)
-    elif first == 0:
-        for x in range(m):
-            g0, g1, g2 = _terms(u0, u1, u2, row, x)
-            out[0, oi, oj, o + x], out[1, oi, oj, o + x], out[2, oi, oj, o + x] = g0, g1, g2
-    elif first == 1:
-        for x in range(m):
-            _, out[0, oi, oj, o + x], out[1, oi, oj, o + x] = _terms(u0, u1, u2, row, x)
-    else:
-        for x in range(m):
-            out[0, oi, oj, o + x] = _terms(u0, u1, u2, row, x)[2]
-
-
 @njit(cache=True, nogil=True, inline="always")
-def _fused_row(reg, i, j, taps, r0, r1, r2, zero):
-    """What :func:`_fused_window` needs of row ``(i, j)``: its indices, ``taps``
-    (the outer axes' sources and weights and the innermost weights), metric
-    factors and a zero."""
-    taps0, taps1, w2 = taps
+def _fused_row(reg, tab, i, j, taps_of):
+    """What the fused loops need of row ``(i, j)``: its output and input
+    indices, the outer axes' taps (sources, weights) and the innermost
+    window's weights, the input index of the first point and of its first
+    innermost tap, and the row's metric factors (no arrays: those are
+    unpacked once, outside the loops)."""
+    f = tab.factors
+    r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+    taps0 = taps_of(tab, 0, i if reg.on0 else 0)
+    taps1 = taps_of(tab, 1, j if reg.on1 else 0)
+    w2 = taps_of(tab, 2, reg.f0)[1]
     start = reg.f0 + reg.io2
     first_tap = start - len(w2) // 2
-    on = (reg.on0, reg.on1, reg.on2)
     return (i - reg.lo0, j - reg.lo1, i + reg.io0, j + reg.io1, taps0, taps1, w2, UINT(start),
-            UINT(first_tap), on, r0, r1, r2, zero)  # fmt: skip
+            UINT(first_tap), r0, r1, r2)  # fmt: skip
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, r0, r1, r2, zero):
-    """The points of a fused row outside the innermost window (one-sided edges),
-    tap by tap from the tables."""
+def _next_row(reg, i, j):
+    """The row after ``(i, j)`` in the region."""
+    j += 1
+    if j == reg.hi1:
+        return i + 1, reg.lo1
+    return i, j
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
+    """The sums of the terms (Laplacian, divergence, curl) in the innermost
+    windows of ``n`` fused rows from ``(i, j)`` on (see :func:`_fused_rows`)."""
+    o, m = UINT(reg.f0 - reg.lo2), UINT(reg.f1 - reg.f0)
+    for _ in range(n):
+        row = _fused_row(reg, tab, i, j, taps_of)
+        oi, oj = row[0], row[1]
+        for x in range(m):
+            out[0, oi, oj, o + x] = total(terms(u0, u1, u2, row, x, reg, zero))
+        i, j = _next_row(reg, i, j)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
+    """The innermost windows of ``n`` fused rows from ``(i, j)`` on.
+
+    ``taps_of`` reads one axis's taps as tuples (:func:`_taps3`,
+    :func:`_taps5`) and ``terms`` computes the terms of the grid's axes at a
+    point (:func:`_terms3`, :func:`_terms2`); both are compile-time choices,
+    so that each loop compiles to straight vector code.  One loop per kind of
+    output.
+    """
+    if mode == MODE_SUM:
+        _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero)
+        return
+    o, m = UINT(reg.f0 - reg.lo2), UINT(reg.f1 - reg.f0)
+    for _ in range(n):
+        row = _fused_row(reg, tab, i, j, taps_of)
+        oi, oj = row[0], row[1]
+        if mode == MODE_NORM2:
+            for x in range(m):
+                out[0, oi, oj, o + x] = norm2(terms(u0, u1, u2, row, x, reg, zero))
+        elif mode == MODE_NORM1:
+            for x in range(m):
+                out[0, oi, oj, o + x] = norm1(terms(u0, u1, u2, row, x, reg, zero))
+        elif mode == MODE_NORMINF:
+            for x in range(m):
+                out[0, oi, oj, o + x] = norminf(terms(u0, u1, u2, row, x, reg, zero))
+        else:
+            for x in range(m):
+                components(out, oi, oj, o + x, terms(u0, u1, u2, row, x, reg, zero))
+        i, j = _next_row(reg, i, j)
+
+
+@njit(cache=True, nogil=True)
+def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    """The points of ``n`` fused rows from ``(i, j)`` on outside the innermost
+    window (one-sided edges), tap by tap from the tables."""
     counts, weights, sources = tab.counts, tab.weights, tab.sources
-    ui, uj = i + reg.io0, j + reg.io1
-    oi, oj = i - reg.lo0, j - reg.lo1
     lo2, f0, f1, io2, first = reg.lo2, reg.f0, reg.f1, reg.io2, reg.first
     before = f0 - lo2
-    for p in range(before + reg.hi2 - f1):
-        x = lo2 + p if p < before else f1 + p - before
-        ux = x + io2
-        g0 = g1 = g2 = zero
-        for k in range(counts[0, i]):
-            g0 += weights[0, k, i] * u0[sources[0, k, i], uj, ux]
-        for k in range(counts[1, j]):
-            g1 += weights[1, k, j] * u1[ui, sources[1, k, j], ux]
-        for k in range(counts[2, x]):
-            g2 += weights[2, k, x] * u2[ui, uj, sources[2, k, x]]
-        store(out, oi, oj, x - lo2, mode, first, g0 * r0, g1 * r1, g2 * r2)
+    f = tab.factors
+    for _ in range(n):
+        r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+        ui, uj = i + reg.io0, j + reg.io1
+        oi, oj = i - reg.lo0, j - reg.lo1
+        for p in range(before + reg.hi2 - f1):
+            x = lo2 + p if p < before else f1 + p - before
+            ux = x + io2
+            g0 = g1 = g2 = zero
+            for k in range(counts[0, i]):
+                g0 += weights[0, k, i] * u0[sources[0, k, i], uj, ux]
+            for k in range(counts[1, j]):
+                g1 += weights[1, k, j] * u1[ui, sources[1, k, j], ux]
+            for k in range(counts[2, x]):
+                g2 += weights[2, k, x] * u2[ui, uj, sources[2, k, x]]
+            store(out, oi, oj, x - lo2, mode, first, g0 * r0, g1 * r1, g2 * r2)
+        i, j = _next_row(reg, i, j)
+
+
+# One compiled function per width and set of axes, so that each inner loop
+# compiles to straight vector code: every axis taking part (a 3-D grid), view
+# axes 1 and 2 (a 2-D grid, the curl's first component in 3-D), and sums of
+# any axes (the curl's other components, 1-D), checked per point.
+
+
+@njit(cache=True, nogil=True)
+def _rows3_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps3, _terms3, zero)
+
+
+@njit(cache=True, nogil=True)
+def _rows3_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps5, _terms3, zero)
+
+
+@njit(cache=True, nogil=True)
+def _rows2_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps3, _terms2, zero)
+
+
+@njit(cache=True, nogil=True)
+def _rows2_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps5, _terms2, zero)
+
+
+@njit(cache=True, nogil=True)
+def _sums_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, _taps3, _terms_on, zero)
+
+
+@njit(cache=True, nogil=True)
+def _sums_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, _taps5, _terms_on, zero)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    """``n`` fused rows from ``(i, j)`` on: the windows, then the ends."""
+    args = (out, mode, reg, tab, u0, u1, u2, i, j, n, zero)
+    if reg.on0 and reg.on1 and reg.on2:
+        _rows3_w3(*args) if reg.width == 3 else _rows3_w5(*args)
+    elif not reg.on0 and reg.on1 and reg.on2:
+        _rows2_w3(*args) if reg.width == 3 else _rows2_w5(*args)
+    else:
+        _sums_w3(*args) if reg.width == 3 else _sums_w5(*args)
+    if reg.lo2 < reg.f0 or reg.f1 < reg.hi2:
+        _fused_ends(*args)
 
 
 # ---------------------------------------------------------------- the region
@@ -269,7 +366,8 @@ def _fusable(tab, reg, i, j):
 
 @njit(cache=True, nogil=True)
 def _rows(u0, u1, u2, out, mode, vector, reg, tab, t0, t1):
-    """Rows ``t0 .. t1`` (counted over the two outer axes) of the output region.
+    """Rows ``t0 .. t1`` (counted over the two outer axes) of the output region,
+    runs of fused rows together.
 
     ``out`` is ``(components, m0, m1, m2)`` for the region; ``u*`` are the
     inputs of the three axes' terms (the same array for a scalar field).
@@ -278,39 +376,22 @@ def _rows(u0, u1, u2, out, mode, vector, reg, tab, t0, t1):
     acc = np.zeros((VIEW_NDIM, TILE), dtype=out.dtype)
     zero = acc[0, 0]
     f = tab.factors
-    for t in range(t0, t1):
-        i = reg.lo0 + t // m1
-        j = reg.lo1 + t % m1
-        r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
-        if not _fusable(tab, reg, i, j):
-            general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero)
-            continue
-        x0, x1 = (i if reg.on0 else 0), (j if reg.on1 else 0)
-        o, m = UINT(reg.f0 - reg.lo2), UINT(reg.f1 - reg.f0)
-        if reg.width == 3:
-            taps = (_taps3(tab, 0, x0), _taps3(tab, 1, x1), _taps3(tab, 2, reg.f0)[1])
-            row = _fused_row(reg, i, j, taps, r0, r1, r2, zero)
-            _fused_window(out, o, m, mode, reg.first, u0, u1, u2, row)
+    i, j = reg.lo0 + t0 // m1, reg.lo1 + t0 % m1
+    t = t0
+    while t < t1:
+        n, ni, nj = 0, i, j
+        while t + n < t1 and _fusable(tab, reg, ni, nj):
+            n += 1
+            ni, nj = _next_row(reg, ni, nj)
+        if n > 0:
+            _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero)
         else:
-            taps = (_taps5(tab, 0, x0), _taps5(tab, 1, x1), _taps5(tab, 2, reg.f0)[1])
-            row = _fused_row(reg, i, j, taps, r0, r1, r2, zero)
-            _fused_window(out, o, m, mode, reg.first, u0, u1, u2, row)
-        if reg.lo2 < reg.f0 or reg.f1 < reg.hi2:
-            _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, r0, r1, r2, zero)
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _run_parallel(u0, u1, u2, out, mode, vector, reg, tab, nchunks):
-    rows = (reg.hi0 - reg.lo0) * (reg.hi1 - reg.lo1)
-    for c in prange(nchunks):
-        _rows(u0, u1, u2, out, mode, vector, reg, tab, c * rows // nchunks,
-              (c + 1) * rows // nchunks)  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _run_serial(u0, u1, u2, out, mode, vector, reg, tab):
-    rows = (reg.hi0 - reg.lo0) * (reg.hi1 - reg.lo1)
-    _rows(u0, u1, u2, out, mode, vector, reg, tab, np.int64(0), rows)
+            r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+            general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero)
+            n = 1
+            ni, nj = _next_row(reg, i, j)
+        t += n
+        i, j = ni, nj
 
 
 def run_kernel(
@@ -332,9 +413,9 @@ def run_kernel(
     (grid indices; the whole grid by default).  ``block`` runs on a chunk
     that already holds its ghosts and halo: ``(ioff, sources, fast)``, the
     offsets from grid to chunk indices per axis and the tables in the chunk's
-    own indices.  Large outputs run on all threads unless another thread is
-    already running the parallel kernel, or the process was forked from one
-    running GNU OpenMP threads; then this call runs serially.
+    own indices.  Large outputs run on the thread pool unless another thread
+    is already running a call there; then this call runs serially in its own
+    thread.
     """
     ndim = inputs[0].ndim
     pad = VIEW_NDIM - ndim
@@ -354,7 +435,9 @@ def run_kernel(
     on0, on1, on2 = plan.on
     f0 = min(max(plan.start, lows[2]), highs[2])  # the window's points in the region
     f1 = max(min(plan.stop, highs[2]), f0)
-    width = plan.width
+    # fused rows: all modes on the axes of a 2-D or 3-D grid, sums on any axes
+    grid_axes = (on0, on1, on2) == (pad == 0, True, True)
+    width = plan.width if grid_axes or mode == MODE_SUM else 0
     lo0, lo1, lo2 = (int(v) for v in lows)
     hi0, hi1, hi2 = (int(v) for v in highs)
     io0, io1, io2 = ioffs
@@ -362,13 +445,18 @@ def run_kernel(
     region = tuple(h - s for s, h in zip(lows, highs, strict=True))
     args = (u0, u1, u2, out.reshape((out.shape[0], *region)), mode, len(inputs) > 1, reg, tab)
     rows = region[0] * region[1]
-    big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1
-    if parallel and big and not _FORKED_FROM_OPENMP and _LAUNCH.acquire(blocking=False):
-        try:
-            nchunks = min(rows, CHUNKS_PER_THREAD * numba.get_num_threads())
-            _run_parallel(*args, nchunks)
+    threads = numba.get_num_threads()
+    big = out.size >= PARALLEL_MIN_SIZE * out.shape[0] and rows > 1 and threads > 1
+    if parallel and big and _LAUNCH.acquire(blocking=False):
+        try:  # chunks of rows taken by the threads as they come free
+            nchunks = min(rows, CHUNKS_PER_THREAD * threads)
+            bounds = [c * rows // nchunks for c in range(nchunks + 1)]
+            pool = _pool(threads)
+            done = [pool.submit(_rows, *args, t0, t1) for t0, t1 in pairwise(bounds)]
+            for future in done:
+                future.result()
         finally:
             _LAUNCH.release()
     else:
-        _run_serial(*args)
+        _rows(*args, 0, rows)
     return out

@@ -20,47 +20,67 @@ from numba import njit
 
 from .tables import MODE_COMPONENTS, MODE_NORM1, MODE_NORM2, MODE_SUM
 
-__all__ = ["UINT", "combined", "norm1", "norm2", "norminf", "store"]
+__all__ = ["UINT", "combined", "components", "norm1", "norm2", "norminf", "store", "total"]
 
 #: The type of the index of a hot loop (see the module docstring).
 UINT = np.uint64
 
 
 @njit(cache=True, nogil=True, inline="always")
-def norm2(g0, g1, g2):
-    """The Euclidean norm of one point's three terms."""
-    return np.sqrt(g0 * g0 + g1 * g1 + g2 * g2)
+def norm2(g):
+    """The Euclidean norm of one point's terms ``g`` (a tuple, one per axis)."""
+    squares = g[0] * g[0]
+    for k in range(1, len(g)):
+        squares += g[k] * g[k]
+    return np.sqrt(squares)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def norm1(g0, g1, g2):
-    """The sum of the magnitudes of one point's three terms."""
-    return abs(g0) + abs(g1) + abs(g2)
+def norm1(g):
+    """The sum of the magnitudes of one point's terms."""
+    magnitudes = abs(g[0])
+    for k in range(1, len(g)):
+        magnitudes += abs(g[k])
+    return magnitudes
 
 
 @njit(cache=True, nogil=True, inline="always")
-def norminf(g0, g1, g2):
-    """The largest magnitude; a NaN term makes it NaN."""
-    big = abs(g0)
-    g = abs(g1)
-    if big == big and not g <= big:
-        big = g
-    g = abs(g2)
-    if big == big and not g <= big:
-        big = g
+def norminf(g):
+    """The largest magnitude of one point's terms; a NaN term makes it NaN."""
+    big = abs(g[0])
+    for k in range(1, len(g)):
+        v = abs(g[k])
+        if big == big and not v <= big:
+            big = v
     return big
 
 
 @njit(cache=True, nogil=True, inline="always")
-def combined(mode, g0, g1, g2):
-    """The norm (``mode`` 1, 2, 3) or the sum (4) of one point's three terms."""
+def total(g):
+    """The sum of one point's terms (Laplacian, divergence, curl)."""
+    s = g[0]
+    for k in range(1, len(g)):
+        s += g[k]
+    return s
+
+
+@njit(cache=True, nogil=True, inline="always")
+def combined(mode, g):
+    """The norm (``mode`` 1, 2, 3) or the sum (4) of one point's terms."""
     if mode == MODE_NORM2:
-        return norm2(g0, g1, g2)
+        return norm2(g)
     if mode == MODE_NORM1:
-        return norm1(g0, g1, g2)
+        return norm1(g)
     if mode == MODE_SUM:
-        return g0 + g1 + g2
-    return norminf(g0, g1, g2)
+        return total(g)
+    return norminf(g)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def components(out, oi, oj, x, g):
+    """Write one point's terms ``g`` as the components ``out[:, oi, oj, x]``."""
+    for c in range(len(g)):
+        out[c, oi, oj, x] = g[c]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -68,10 +88,10 @@ def store(out, oi, oj, x, mode, first, g0, g1, g2):
     """Write point ``x`` of output row ``(oi, oj)``: the combination, or the
     components of the axes from ``first`` on (one slab each)."""
     if mode != MODE_COMPONENTS:
-        out[0, oi, oj, x] = combined(mode, g0, g1, g2)
+        out[0, oi, oj, x] = combined(mode, (g0, g1, g2))
     elif first == 0:
-        out[0, oi, oj, x], out[1, oi, oj, x], out[2, oi, oj, x] = g0, g1, g2
+        components(out, oi, oj, x, (g0, g1, g2))
     elif first == 1:
-        out[0, oi, oj, x], out[1, oi, oj, x] = g1, g2
+        components(out, oi, oj, x, (g1, g2))
     else:
         out[0, oi, oj, x] = g2

@@ -166,7 +166,8 @@ def test_concurrent_calls_from_threads(rng):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_forked_child_after_parallel_run(rng):
     """A child forked after the thread pool ran (multiprocessing's default on Linux)
-    still computes: serially, since GNU OpenMP cannot restart after a fork."""
+    still computes: the pool's threads did not survive the fork, so the child
+    starts its own."""
     grid = fg.PolarGrid(radius=(0, 1), shape=(320, 320))
     f = rng.standard_normal(grid.shape)
     expected = NUMBA.gradient_norm(grid, f, order=2, ord=2.0)
