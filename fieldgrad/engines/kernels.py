@@ -8,11 +8,14 @@ A row takes one of two paths:
 
 * **fused** - every axis that takes part reads a window of the same width
   (3 or 5) from unmirrored rows, and the innermost axis's window has the same
-  weights at every point.  One loop then reads each input value once per tap,
-  computes every derivative, applies the row's metric factors and writes the
-  components, their 1-, 2- or inf-norm, or their sum (Laplacian,
-  divergence, curl).  The taps are tuples of sources and weights (a
-  compile-time length), so the loop compiles to straight vector code.
+  weights at every point.  Consecutive fused rows run together: per row one
+  loop reads each input value once per tap, computes every derivative,
+  applies the row's metric factors and writes the components, their 1-, 2-
+  or inf-norm, or their sum (Laplacian, divergence, curl).  The taps are
+  tuples of sources and weights (a compile-time length), and the axes
+  computed are fixed per compiled function (those of a 3-D grid, of a 2-D
+  grid, or any, checked per point, for sums), so the loop compiles to
+  straight vector code.
 * **general** - any other row (:mod:`fieldgrad.engines.general_rows`).
 
 What the kernel does at one point, and the conventions of its loops, are in
@@ -23,8 +26,9 @@ the same tables one point at a time; a new operator is brought up there first.
 
 The output region may be a part of the grid (the rows a fill across an axis
 needs), and the input a chunk that already holds its ghosts (the dask
-engine).  The kernel is compiled once per dtype (float32, float64), serially
-and with ``prange``, and cached on disk.
+engine).  The kernel is compiled once per dtype (float32, float64) and
+cached on disk; it releases the GIL, and large outputs run in chunks of rows
+on a thread pool (numba's thread count, :func:`numba.get_num_threads`).
 """
 
 from __future__ import annotations
@@ -67,7 +71,8 @@ __all__ = [
     "run_kernel",
 ]
 
-#: Chunks of rows per thread of the parallel kernel.
+#: Chunks of rows per thread of a parallel run (threads take them as they come
+#: free: rows next to an axis or pole cost more).
 CHUNKS_PER_THREAD = 2
 #: Smallest output (points) worth running on several threads.
 PARALLEL_MIN_SIZE = 100_000
