@@ -130,7 +130,7 @@ def _pool(threads: int) -> ThreadPoolExecutor:
 # ---------------------------------------------------------------- fused rows
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _across0(w, s, u, uj, x):
     """``sum_k w[k] u[s[k], uj, x]``: the taps of axis 0 at point ``x``."""
     total = w[0] * u[s[0], uj, x]
@@ -139,7 +139,7 @@ def _across0(w, s, u, uj, x):
     return total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _across1(w, s, u, ui, x):
     """``sum_k w[k] u[ui, s[k], x]``: the taps of axis 1 at point ``x``."""
     total = w[0] * u[ui, s[0], x]
@@ -148,7 +148,7 @@ def _across1(w, s, u, ui, x):
     return total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _along(w, u, ui, uj, x):
     """``sum_k w[k] u[ui, uj, x + k]``: the innermost window whose first tap is ``x``."""
     total = w[0] * u[ui, uj, x]
