@@ -13,7 +13,7 @@ A row takes one of two paths:
   applies the row's metric factors and writes the components, their 1-, 2-
   or inf-norm, or their sum (Laplacian, divergence, curl).  The taps are
   tuples of sources and weights (a compile-time length), and the axes
-  computed are fixed per compiled function (those of a 3-D grid, of a 2-D
+  computed are fixed per compiled function (those of a 3-D, 2-D or 1-D
   grid, or any, checked per point, for sums), so the loop compiles to
   straight vector code.
 * **general** - any other row (:mod:`fieldgrad.engines.general_rows`).
@@ -195,6 +195,13 @@ def _terms2(u0, u1, u2, row, x, reg, zero):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _terms1(u0, u1, u2, row, x, reg, zero):
+    """The term of a fused window at point ``x`` on a 1-D grid (view axis 2)."""
+    oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, r0, r1, r2 = row
+    return (_along(w2, u2, ui, uj, first_tap + x) * r2,)
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _terms_on(u0, u1, u2, row, x, reg, zero):
     """The terms of the axes that take part, zero for the others (a 1-D grid,
     the curl's components): the flags are checked per point."""
@@ -253,9 +260,9 @@ def _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
 
     ``taps_of`` reads one axis's taps as tuples (:func:`_taps3`,
     :func:`_taps5`) and ``terms`` computes the terms of the grid's axes at a
-    point (:func:`_terms3`, :func:`_terms2`); both are compile-time choices,
-    so that each loop compiles to straight vector code.  One loop per kind of
-    output.
+    point (:func:`_terms3`, :func:`_terms2`, :func:`_terms1`); both are
+    compile-time choices, so that each loop compiles to straight vector code.
+    One loop per kind of output.
     """
     if mode == MODE_SUM:
         _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero)
@@ -307,8 +314,9 @@ def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
 
 # One compiled function per width and set of axes, so that each inner loop
 # compiles to straight vector code: every axis taking part (a 3-D grid), view
-# axes 1 and 2 (a 2-D grid, the curl's first component in 3-D), and sums of
-# any axes (the curl's other components, 1-D), checked per point.
+# axes 1 and 2 (a 2-D grid, the curl's first component in 3-D), view axis 2
+# (a 1-D grid), and sums of any axes (the curl's other components in 3-D),
+# checked per point.
 
 
 @njit(cache=True, nogil=True)
@@ -332,6 +340,11 @@ def _rows2_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
 
 
 @njit(cache=True, nogil=True)
+def _rows1_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps3, _terms1, zero)
+
+
+@njit(cache=True, nogil=True)
 def _sums_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
     _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, _taps3, _terms_on, zero)
 
@@ -349,6 +362,8 @@ def _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
         _rows3_w3(*args) if reg.width == 3 else _rows3_w5(*args)
     elif not reg.on0 and reg.on1 and reg.on2:
         _rows2_w3(*args) if reg.width == 3 else _rows2_w5(*args)
+    elif not reg.on0 and not reg.on1 and reg.on2 and reg.width == 3:
+        _rows1_w3(*args)
     else:
         _sums_w3(*args) if reg.width == 3 else _sums_w5(*args)
     if reg.lo2 < reg.f0 or reg.f1 < reg.hi2:
@@ -440,8 +455,9 @@ def run_kernel(
     on0, on1, on2 = plan.on
     f0 = min(max(plan.start, lows[2]), highs[2])  # the window's points in the region
     f1 = max(min(plan.stop, highs[2]), f0)
-    # fused rows: all modes on the axes of a 2-D or 3-D grid, sums on any axes
-    grid_axes = (on0, on1, on2) == (pad == 0, True, True)
+    # fused rows: all modes on the axes of the grid (3-tap windows in 1-D),
+    # sums on any axes
+    grid_axes = (on0, on1, on2) == (pad == 0, pad <= 1, True) and (pad < 2 or plan.width == 3)
     width = plan.width if grid_axes or mode == MODE_SUM else 0
     lo0, lo1, lo2 = (int(v) for v in lows)
     hi0, hi1, hi2 = (int(v) for v in highs)
