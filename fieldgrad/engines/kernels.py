@@ -345,6 +345,11 @@ def _rows1_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
 
 
 @njit(cache=True, nogil=True)
+def _rows1_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps5, _terms1, zero)
+
+
+@njit(cache=True, nogil=True)
 def _sums_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
     _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, _taps3, _terms_on, zero)
 
@@ -362,8 +367,8 @@ def _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
         _rows3_w3(*args) if reg.width == 3 else _rows3_w5(*args)
     elif not reg.on0 and reg.on1 and reg.on2:
         _rows2_w3(*args) if reg.width == 3 else _rows2_w5(*args)
-    elif not reg.on0 and not reg.on1 and reg.on2 and reg.width == 3:
-        _rows1_w3(*args)
+    elif not reg.on0 and not reg.on1 and reg.on2:
+        _rows1_w3(*args) if reg.width == 3 else _rows1_w5(*args)
     else:
         _sums_w3(*args) if reg.width == 3 else _sums_w5(*args)
     if reg.lo2 < reg.f0 or reg.f1 < reg.hi2:
@@ -455,9 +460,8 @@ def run_kernel(
     on0, on1, on2 = plan.on
     f0 = min(max(plan.start, lows[2]), highs[2])  # the window's points in the region
     f1 = max(min(plan.stop, highs[2]), f0)
-    # fused rows: all modes on the axes of the grid (3-tap windows in 1-D),
-    # sums on any axes
-    grid_axes = (on0, on1, on2) == (pad == 0, pad <= 1, True) and (pad < 2 or plan.width == 3)
+    # fused rows: all modes on the axes of the grid, sums on any axes
+    grid_axes = (on0, on1, on2) == (pad == 0, pad <= 1, True)
     width = plan.width if grid_axes or mode == MODE_SUM else 0
     lo0, lo1, lo2 = (int(v) for v in lows)
     hi0, hi1, hi2 = (int(v) for v in highs)
