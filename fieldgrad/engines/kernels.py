@@ -203,8 +203,8 @@ def _terms1(u0, u1, u2, row, x, reg, zero):
 
 @njit(cache=True, nogil=True, inline="always")
 def _terms_on(u0, u1, u2, row, x, reg, zero):
-    """The terms of the axes that take part, zero for the others (a 1-D grid,
-    the curl's components): the flags are checked per point."""
+    """The terms of the axes that take part, zero for the others (the curl's
+    second and third components in 3-D): the flags are checked per point."""
     oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, r0, r1, r2 = row
     s0, w0 = taps0
     s1, w1 = taps1
