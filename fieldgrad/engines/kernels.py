@@ -215,14 +215,21 @@ def _terms_on(u0, u1, u2, row, x, reg, zero):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _row_factors(tab, i, j):
+    """The metric factors of row ``(i, j)``, one per axis's term (the products of
+    the 1-D factors along the two outer axes)."""
+    f = tab.factors
+    return f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _fused_row(reg, tab, i, j, taps_of):
     """What the fused loops need of row ``(i, j)``: its output and input
     indices, the outer axes' taps (sources, weights) and the innermost
     window's weights, the input index of the first point and of its first
     innermost tap, and the row's metric factors (no arrays: those are
     unpacked once, outside the loops)."""
-    f = tab.factors
-    r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+    r0, r1, r2 = _row_factors(tab, i, j)
     taps0 = taps_of(tab, 0, i if reg.on0 else 0)
     taps1 = taps_of(tab, 1, j if reg.on1 else 0)
     w2 = taps_of(tab, 2, reg.f0)[1]
@@ -293,9 +300,8 @@ def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
     counts, weights, sources = tab.counts, tab.weights, tab.sources
     lo2, f0, f1, io2, first = reg.lo2, reg.f0, reg.f1, reg.io2, reg.first
     before = f0 - lo2
-    f = tab.factors
     for _ in range(n):
-        r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+        r0, r1, r2 = _row_factors(tab, i, j)
         ui, uj = i + reg.io0, j + reg.io1
         oi, oj = i - reg.lo0, j - reg.lo1
         for p in range(before + reg.hi2 - f1):
@@ -400,7 +406,6 @@ def _rows(u0, u1, u2, out, mode, vector, reg, tab, t0, t1):
     m1 = reg.hi1 - reg.lo1
     acc = np.zeros((VIEW_NDIM, TILE), dtype=out.dtype)
     zero = acc[0, 0]
-    f = tab.factors
     i, j = reg.lo0 + t0 // m1, reg.lo1 + t0 % m1
     t = t0
     while t < t1:
@@ -411,7 +416,7 @@ def _rows(u0, u1, u2, out, mode, vector, reg, tab, t0, t1):
         if n > 0:
             _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero)
         else:
-            r0, r1, r2 = f[0, 0, i] * f[0, 1, j], f[1, 0, i] * f[1, 1, j], f[2, 0, i] * f[2, 1, j]
+            r0, r1, r2 = _row_factors(tab, i, j)
             general_row(out, mode, reg, tab, acc, u0, u1, u2, i, j, vector, r0, r1, r2, zero)
             n = 1
             ni, nj = _next_row(reg, i, j)
