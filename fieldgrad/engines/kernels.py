@@ -44,7 +44,7 @@ import numpy as np
 from numba import njit
 
 from .general_rows import TILE, general_row
-from .points import UINT, components, norm1, norm2, norminf, store, total
+from .points import UINT, components, put_norm1, put_norm2, put_norminf, put_total, store
 from .tables import (
     FUSED_WIDTHS,
     MODE_COMPONENTS,
@@ -249,21 +249,39 @@ def _next_row(reg, i, j):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
-    """The sums of the terms (Laplacian, divergence, curl) in the innermost
-    windows of ``n`` fused rows from ``(i, j)`` on (see :func:`_fused_rows`)."""
+def _end_along(tab, u2, ui, uj, x, zero):
+    """The innermost axis's taps at point ``x`` of a row outside its window
+    (one-sided, or across the periodic seam), from the tables."""
+    total = zero
+    for k in range(tab.counts[2, x]):
+        total += tab.weights[2, k, x] * u2[ui, uj, tab.sources[2, k, x]]
+    return total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _window(out, reg, u0, u1, u2, row, terms, put, zero):
+    """The innermost window of a fused row, in one vector loop.  ``put`` writes a
+    point's terms (the components, their norm or their sum:
+    :mod:`fieldgrad.engines.points`)."""
+    oi, oj = row[0], row[1]
     o, m = UINT(reg.f0 - reg.lo2), UINT(reg.f1 - reg.f0)
+    for x in range(m):
+        put(out, oi, oj, o + x, terms(u0, u1, u2, row, x, reg, zero))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
+    """The sums of the terms (Laplacian, divergence, curl) of ``n`` fused rows
+    from ``(i, j)`` on (see :func:`_fused_rows`)."""
     for _ in range(n):
         row = _fused_row(reg, tab, i, j, taps_of)
-        oi, oj = row[0], row[1]
-        for x in range(m):
-            out[0, oi, oj, o + x] = total(terms(u0, u1, u2, row, x, reg, zero))
+        _window(out, reg, u0, u1, u2, row, terms, put_total, zero)
         i, j = _next_row(reg, i, j)
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
-    """The innermost windows of ``n`` fused rows from ``(i, j)`` on.
+    """``n`` fused rows from ``(i, j)`` on.
 
     ``taps_of`` reads one axis's taps as tuples (:func:`_taps3`,
     :func:`_taps5`) and ``terms`` computes the terms of the grid's axes at a
@@ -274,47 +292,38 @@ def _fused_rows(out, mode, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero):
     if mode == MODE_SUM:
         _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, taps_of, terms, zero)
         return
-    o, m = UINT(reg.f0 - reg.lo2), UINT(reg.f1 - reg.f0)
     for _ in range(n):
         row = _fused_row(reg, tab, i, j, taps_of)
-        oi, oj = row[0], row[1]
         if mode == MODE_NORM2:
-            for x in range(m):
-                out[0, oi, oj, o + x] = norm2(terms(u0, u1, u2, row, x, reg, zero))
+            _window(out, reg, u0, u1, u2, row, terms, put_norm2, zero)
         elif mode == MODE_NORM1:
-            for x in range(m):
-                out[0, oi, oj, o + x] = norm1(terms(u0, u1, u2, row, x, reg, zero))
+            _window(out, reg, u0, u1, u2, row, terms, put_norm1, zero)
         elif mode == MODE_NORMINF:
-            for x in range(m):
-                out[0, oi, oj, o + x] = norminf(terms(u0, u1, u2, row, x, reg, zero))
+            _window(out, reg, u0, u1, u2, row, terms, put_norminf, zero)
         else:
-            for x in range(m):
-                components(out, oi, oj, o + x, terms(u0, u1, u2, row, x, reg, zero))
+            _window(out, reg, u0, u1, u2, row, terms, components, zero)
         i, j = _next_row(reg, i, j)
 
 
-@njit(cache=True, nogil=True)
-def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
-    """The points of ``n`` fused rows from ``(i, j)`` on outside the innermost
-    window (one-sided edges), tap by tap from the tables."""
-    counts, weights, sources = tab.counts, tab.weights, tab.sources
-    lo2, f0, f1, io2, first = reg.lo2, reg.f0, reg.f1, reg.io2, reg.first
-    before = f0 - lo2
+@njit(cache=True, nogil=True, inline="always")
+def _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, taps_of, zero):
+    """The points of ``n`` fused rows from ``(i, j)`` on outside their windows
+    (one-sided, or across the periodic seam): the outer axes' taps from the
+    row's tuples, read at the point, and the innermost axis's from the tables."""
+    before = reg.f0 - reg.lo2
     for _ in range(n):
-        r0, r1, r2 = _row_factors(tab, i, j)
-        ui, uj = i + reg.io0, j + reg.io1
-        oi, oj = i - reg.lo0, j - reg.lo1
-        for p in range(before + reg.hi2 - f1):
-            x = lo2 + p if p < before else f1 + p - before
-            ux = x + io2
-            g0 = g1 = g2 = zero
-            for k in range(counts[0, i]):
-                g0 += weights[0, k, i] * u0[sources[0, k, i], uj, ux]
-            for k in range(counts[1, j]):
-                g1 += weights[1, k, j] * u1[ui, sources[1, k, j], ux]
-            for k in range(counts[2, x]):
-                g2 += weights[2, k, x] * u2[ui, uj, sources[2, k, x]]
-            store(out, oi, oj, x - lo2, mode, first, g0 * r0, g1 * r1, g2 * r2)
+        oi, oj, ui, uj, taps0, taps1, w2, start, first_tap, r0, r1, r2 = _fused_row(
+            reg, tab, i, j, taps_of
+        )
+        s0, w0 = taps0
+        s1, w1 = taps1
+        for p in range(before + reg.hi2 - reg.f1):
+            x = reg.lo2 + p if p < before else reg.f1 + p - before
+            ux = x + reg.io2
+            g0 = _across0(w0, s0, u0, uj, ux) * r0 if reg.on0 else zero
+            g1 = _across1(w1, s1, u1, ui, ux) * r1 if reg.on1 else zero
+            g2 = _end_along(tab, u2, ui, uj, x, zero) * r2 if reg.on2 else zero
+            store(out, oi, oj, x - reg.lo2, mode, reg.first, g0, g1, g2)
         i, j = _next_row(reg, i, j)
 
 
@@ -365,6 +374,16 @@ def _sums_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
     _sum_rows(out, reg, tab, u0, u1, u2, i, j, n, _taps5, _terms_on, zero)
 
 
+@njit(cache=True, nogil=True)
+def _ends_w3(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps3, zero)
+
+
+@njit(cache=True, nogil=True)
+def _ends_w5(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
+    _fused_ends(out, mode, reg, tab, u0, u1, u2, i, j, n, _taps5, zero)
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
     """``n`` fused rows from ``(i, j)`` on: the windows, then the ends."""
@@ -378,7 +397,7 @@ def _fused(out, mode, reg, tab, u0, u1, u2, i, j, n, zero):
     else:
         _sums_w3(*args) if reg.width == 3 else _sums_w5(*args)
     if reg.lo2 < reg.f0 or reg.f1 < reg.hi2:
-        _fused_ends(*args)
+        _ends_w3(*args) if reg.width == 3 else _ends_w5(*args)
 
 
 # ---------------------------------------------------------------- the region

@@ -1,5 +1,7 @@
 """What the compiled kernel does at one point: the norms and the sum of the
-axes' terms, and writing a point of the output.
+axes' terms, and writing a point of the output (``components`` and the
+``put_*`` functions, which share one signature so that a loop can take any
+of them).
 
 Conventions of every compiled loop of the kernel
 (:mod:`fieldgrad.engines.kernels`, :mod:`fieldgrad.engines.general_rows`):
@@ -24,7 +26,20 @@ from numba import njit
 
 from .tables import MODE_COMPONENTS, MODE_NORM1, MODE_NORM2, MODE_SUM
 
-__all__ = ["UINT", "combined", "components", "norm1", "norm2", "norminf", "store", "total"]
+__all__ = [
+    "UINT",
+    "combined",
+    "components",
+    "norm1",
+    "norm2",
+    "norminf",
+    "put_norm1",
+    "put_norm2",
+    "put_norminf",
+    "put_total",
+    "store",
+    "total",
+]
 
 #: The type of the index of a hot loop (see the module docstring).
 UINT = np.uint64
@@ -82,9 +97,34 @@ def combined(mode, g):
 
 @njit(cache=True, nogil=True, inline="always")
 def components(out, oi, oj, x, g):
-    """Write one point's terms ``g`` as the components ``out[:, oi, oj, x]``."""
+    """Write one point's terms ``g`` as the components ``out[:, oi, oj, x]`` (one
+    slab per axis of the grid)."""
     for c in range(len(g)):
         out[c, oi, oj, x] = g[c]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def put_norm2(out, oi, oj, x, g):
+    """Write the Euclidean norm of one point's terms ``g`` at ``out[0, oi, oj, x]``."""
+    out[0, oi, oj, x] = norm2(g)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def put_norm1(out, oi, oj, x, g):
+    """Write the sum of the magnitudes of one point's terms."""
+    out[0, oi, oj, x] = norm1(g)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def put_norminf(out, oi, oj, x, g):
+    """Write the largest magnitude of one point's terms."""
+    out[0, oi, oj, x] = norminf(g)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def put_total(out, oi, oj, x, g):
+    """Write the sum of one point's terms (Laplacian, divergence, curl)."""
+    out[0, oi, oj, x] = total(g)
 
 
 @njit(cache=True, nogil=True, inline="always")
