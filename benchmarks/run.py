@@ -31,6 +31,10 @@ default ``"auto"``, cubic, slabs, pencils), with the peak resident memory of
 that process (``resource.getrusage``), and once on a ``dask.distributed``
 LocalCluster of 2 worker processes (peak resident memory of each worker).
 ``--quick`` runs small sizes only, to check the script.
+
+Each ratio's calls take turns (operator, bound, operator, bound, ...; the
+best of each is kept), so that both see the same state of this shared
+machine.
 """
 
 from __future__ import annotations
@@ -92,12 +96,21 @@ def parallel_stream(inputs: np.ndarray, out: np.ndarray) -> None:
 
 def best_of(func: Callable[[], object], repeats: int) -> float:
     """Smallest wall time of ``repeats`` calls, in seconds."""
-    times = []
+    return best_of_each({"": func}, repeats)[""]
+
+
+def best_of_each(funcs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Smallest wall time of ``repeats`` calls of each function, in seconds, the
+    functions taking turns (A B C A B C ...): an operator and its bound then see
+    the same state of the machine (other jobs, the memory's placement), which
+    changes by a third from one minute to the next on a shared machine."""
+    best = dict.fromkeys(funcs, math.inf)
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        for name, func in funcs.items():
+            t0 = time.perf_counter()
+            func()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return best
 
 
 def peak_extra(func: Callable[[], object]) -> int:
@@ -193,13 +206,18 @@ def measure(case: Case, shape: tuple[int, ...], repeats: int) -> dict:
 
     norm()  # compile or load the kernel, build the stencil tables
     parallel_copy(a, out)
-    t_fg = best_of(norm, repeats)
-    t_kernel = best_of(kernel_only, repeats)
-    t_copy = min(
-        best_of(lambda: parallel_copy(a, out), repeats),
-        best_of(lambda: np.copyto(out, a), repeats),
+    t = best_of_each(
+        {
+            "fieldgrad": norm,
+            "kernel": kernel_only,
+            "copy": lambda: parallel_copy(a, out),
+            "copyto": lambda: np.copyto(out, a),
+            "alloc_copy": lambda: parallel_copy(a, np.empty_like(a)),
+        },
+        repeats,
     )
-    t_alloc_copy = best_of(lambda: parallel_copy(a, np.empty_like(a)), repeats)
+    t_fg, t_kernel, t_alloc_copy = t["fieldgrad"], t["kernel"], t["alloc_copy"]
+    t_copy = min(t["copy"], t["copyto"])
     t_np = best_of(baseline, max(2, repeats // 3))
     return {
         "field": f"{case.name} {'x'.join(map(str, shape))}",
@@ -277,10 +295,16 @@ def operator_rows(case: Case, shape: tuple[int, ...], dtype: str, repeats: int) 
         def bound_new(inputs=inputs, like=planes) -> None:
             parallel_stream(inputs, np.empty_like(like))
 
-        t_stream = best_of(lambda i=inputs, o=planes: parallel_stream(i, o), repeats)
-        t_alloc = best_of(bound_new, repeats)
-        t_new = best_of(lambda c=call, f=field: c(f, engine="numba"), repeats)
-        t_out = best_of(lambda c=call, f=field, o=out: c(f, engine="numba", out=o), repeats)
+        t = best_of_each(
+            {
+                "stream": lambda i=inputs, o=planes: parallel_stream(i, o),
+                "alloc": bound_new,
+                "new": lambda c=call, f=field: c(f, engine="numba"),
+                "out": lambda c=call, f=field, o=out: c(f, engine="numba", out=o),
+            },
+            repeats,
+        )
+        t_stream, t_alloc, t_new, t_out = t["stream"], t["alloc"], t["new"], t["out"]
         rows.append(
             {
                 "field": f"{case.name} {'x'.join(map(str, shape))} {dtype}",
