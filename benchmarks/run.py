@@ -17,7 +17,9 @@ Prints, measured in one process, for each field (float64):
   (tracemalloc), relative to the output's size;
 * ``out=``: the same operator writing into a preallocated output, which
   shows what the first touch of a new output array costs (the kernel
-  zeroes and faults in its pages; ``np.gradient`` pays that too).
+  zeroes and faults in its pages; ``np.gradient`` pays that too);
+* ``touch``: that first touch alone, one write per page of a new array on
+  every thread.
 
 Then every operator (gradient, gradient_norm ord 1, 2, inf, divergence,
 laplacian, curl) with the numba engine on every grid, as a ratio to the copy
@@ -68,6 +70,17 @@ def parallel_copy(src: np.ndarray, dst: np.ndarray) -> None:
     b = dst.reshape(-1)
     for i in prange(a.size):
         b[i] = a[i]
+
+
+@njit(parallel=True, cache=True)
+def parallel_touch(dst: np.ndarray) -> None:
+    """Write one element of every 4 KiB page of ``dst`` on every thread: in a new
+    array, the cost of faulting in its pages (the operating system zeroes each
+    on first touch), which a new output pays before any of its work."""
+    b = dst.reshape(-1)
+    step = max(1, 4096 // b.itemsize)
+    for p in prange((b.size + step - 1) // step):
+        b[p * step] = 0
 
 
 #: Points per block of the stream bound (its output block stays in L2).
@@ -213,6 +226,7 @@ def measure(case: Case, shape: tuple[int, ...], repeats: int) -> dict:
             "copy": lambda: parallel_copy(a, out),
             "copyto": lambda: np.copyto(out, a),
             "alloc_copy": lambda: parallel_copy(a, np.empty_like(a)),
+            "touch": lambda: parallel_touch(np.empty_like(a)),
         },
         repeats,
     )
@@ -226,6 +240,7 @@ def measure(case: Case, shape: tuple[int, ...], repeats: int) -> dict:
         "np_gradient_ms": 1e3 * t_np,
         "copy_ms": 1e3 * t_copy,
         "alloc_copy_ms": 1e3 * t_alloc_copy,
+        "touch_ms": 1e3 * t["touch"],
         "vs_copy": t_fg / t_alloc_copy,
         "kernel_vs_copy": t_kernel / t_copy,
         "speedup": t_np / t_fg,
@@ -246,7 +261,8 @@ def in_memory_table(quick: bool, repeats: int, grids: list[str] | None = None) -
 
 HEADER = (
     f"{'field':28s} {'fieldgrad':>10s} {'np.gradient':>12s} {'alloc+copy':>10s} {'ratio':>6s} "
-    f"{'speed-up':>9s} {'mem fg':>7s} {'mem np':>7s} {'out=':>8s} {'copy':>8s} {'ratio':>6s}"
+    f"{'speed-up':>9s} {'mem fg':>7s} {'mem np':>7s} {'out=':>8s} {'copy':>8s} {'ratio':>6s} "
+    f"{'touch':>8s}"
 )
 
 
@@ -255,7 +271,8 @@ def print_row(r: dict) -> None:
         f"{r['field']:28s} {r['fieldgrad_ms']:8.1f}ms {r['np_gradient_ms']:10.1f}ms "
         f"{r['alloc_copy_ms']:8.1f}ms {r['vs_copy']:5.2f}x {r['speedup']:8.1f}x "
         f"{r['mem_fieldgrad']:6.2f}x {r['mem_np_gradient']:6.2f}x "
-        f"{r['kernel_ms']:6.1f}ms {r['copy_ms']:6.1f}ms {r['kernel_vs_copy']:5.2f}x",
+        f"{r['kernel_ms']:6.1f}ms {r['copy_ms']:6.1f}ms {r['kernel_vs_copy']:5.2f}x "
+        f"{r['touch_ms']:6.1f}ms",
         flush=True,
     )
 
@@ -469,6 +486,7 @@ def main(argv: list[str] | None = None) -> None:
     print("ratio: fieldgrad to allocating a new output and copying the input into it")
     print("mem: peak allocation beyond the input, in units of the output's size")
     print("out=: the same operator writing into a preallocated output (no new array)")
+    print("touch: faulting in the pages of a new output, on every thread (part of 'fieldgrad')")
 
     if not args.no_operators:
         operator_table(args.quick, args.repeats, grids)
