@@ -30,8 +30,10 @@ Then the cold start of a fresh process (import and first ``gradient_norm``,
 numba's cache warm) and a lazy 1024^3 field reduced to the maximum of its
 gradient norm with the dask engine, one fresh process per chunking (dask's
 default ``"auto"``, cubic, slabs, pencils), with the peak resident memory of
-that process (``resource.getrusage``), and once on a ``dask.distributed``
-LocalCluster of 2 worker processes (peak resident memory of each worker).
+that process (its own high-water mark ``VmHWM``: ``resource.getrusage``
+would count the resident memory of this process at the fork), and once on
+a ``dask.distributed`` LocalCluster of 2 worker processes (peak resident
+memory of each worker).
 ``--quick`` runs small sizes only, to check the script.
 
 Each ratio's calls take turns (operator, bound, operator, bound, ...; the
@@ -388,6 +390,19 @@ DASK_RUN = textwrap.dedent(
     """
     import resource, sys, time
     import fieldgrad as fg
+
+    def peak_rss():
+        # this process's own high-water mark, in bytes: Linux's ru_maxrss
+        # of a child started by fork and exec counts the parent's resident
+        # memory at the fork, VmHWM only the child's
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     n = int(sys.argv[1])
     spec = sys.argv[2]
     chunk = "auto" if spec == "auto" else tuple(int(c) for c in spec.split(","))
@@ -411,13 +426,10 @@ DASK_RUN = textwrap.dedent(
                           memory_limit=0, dashboard_address=None) as cluster:
             with Client(cluster) as client:
                 steepest = float(steepness.compute())
-                peaks = client.run(
-                    lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-                workers = sorted(peaks.values())
+                workers = sorted(client.run(peak_rss).values())
     elapsed = time.perf_counter() - t0
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(elapsed, own * 1024, steepest, "x".join(map(str, f.data.chunksize)),
-          ",".join(str(w * 1024) for w in workers) or "-", field_alone)
+    print(elapsed, peak_rss(), steepest, "x".join(map(str, f.data.chunksize)),
+          ",".join(str(w) for w in workers) or "-", field_alone)
     """
 )
 
