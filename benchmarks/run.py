@@ -60,7 +60,7 @@ from dataclasses import dataclass
 # fieldgrad call timed next (its own thread pool): 13.8 ms for a 256^3
 # gradient norm into out= on its own, 19 - 21 ms taking turns with a bound.
 # Passive waiting removes that (14.0 ms taking turns); it must be set before
-# the first parallel loop.
+# the first parallel loop runs (numba loads its OpenMP layer then).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numba  # noqa: E402
