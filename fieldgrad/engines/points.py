@@ -103,28 +103,20 @@ def components(out, oi, oj, x, g):
         out[c, oi, oj, x] = g[c]
 
 
-@njit(cache=True, nogil=True, inline="always")
-def put_norm2(out, oi, oj, x, g):
-    """Write the Euclidean norm of one point's terms ``g`` at ``out[0, oi, oj, x]``."""
-    out[0, oi, oj, x] = norm2(g)
+def _put(combine):
+    """A function writing ``combine(g)`` of one point's terms ``g`` at
+    ``out[0, oi, oj, x]`` (the signature of :func:`components`)."""
+
+    @njit(nogil=True, inline="always")
+    def put(out, oi, oj, x, g):
+        out[0, oi, oj, x] = combine(g)
+
+    return put
 
 
-@njit(cache=True, nogil=True, inline="always")
-def put_norm1(out, oi, oj, x, g):
-    """Write the sum of the magnitudes of one point's terms."""
-    out[0, oi, oj, x] = norm1(g)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def put_norminf(out, oi, oj, x, g):
-    """Write the largest magnitude of one point's terms."""
-    out[0, oi, oj, x] = norminf(g)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def put_total(out, oi, oj, x, g):
-    """Write the sum of one point's terms (Laplacian, divergence, curl)."""
-    out[0, oi, oj, x] = total(g)
+#: Write the Euclidean norm, the 1-norm, the inf-norm or the sum (Laplacian,
+#: divergence, curl) of one point's terms.
+put_norm2, put_norm1, put_norminf, put_total = map(_put, (norm2, norm1, norminf, total))
 
 
 @njit(cache=True, nogil=True, inline="always")
